@@ -1,0 +1,62 @@
+/**
+ * What a package writer is given: a network as a list of layers with float32 weights, and for
+ * every weight the sparsest mode it survives in. Modes are ordered densest (0) to sparsest
+ * (modeCount-1); masks are nested, so a weight kept in mode k is kept in every mode < k.
+ *
+ * `keep[i]` for weight i: the index of the sparsest mode that keeps it, or -1 if no mode does.
+ * It is an Int8Array with the same layout as `weights`.
+ */
+export type Shape3 = readonly [height: number, width: number, channels: number];
+
+/** Kernel format a layer runs with; chosen per layer from the cost model, recorded in the package. */
+export type KernelFormat = 'dense' | 'rowPrefixSparse';
+
+export interface DenseLayerSpec {
+  kind: 'dense';
+  inFeatures: number;
+  outFeatures: number;
+  /** Row-major [outFeatures][inFeatures]. */
+  weights: Float32Array;
+  bias: Float32Array;
+  keep: Int8Array;
+  format: KernelFormat;
+}
+
+export interface Conv2dLayerSpec {
+  kind: 'conv2d';
+  /** Input HWC shape. Stride 1, 'valid' padding. */
+  input: Shape3;
+  kernelH: number;
+  kernelW: number;
+  outChannels: number;
+  /** [outChannels][kernelH][kernelW][inChannels] — each output channel is one "row". */
+  weights: Float32Array;
+  bias: Float32Array;
+  keep: Int8Array;
+  format: KernelFormat;
+}
+
+export interface MaxPoolLayerSpec {
+  kind: 'maxpool';
+  input: Shape3;
+  size: number; // square window, stride = size
+}
+
+export interface SimpleLayerSpec {
+  kind: 'relu' | 'flatten' | 'softmax';
+}
+
+export type LayerSpec = DenseLayerSpec | Conv2dLayerSpec | MaxPoolLayerSpec | SimpleLayerSpec;
+
+export interface ModeSpec {
+  name: string;
+}
+
+export interface ModelSpec {
+  name: string;
+  /** Input tensor HWC; an MLP uses [1, 1, features]. Inputs travel as uint8 and are scaled by 1/255. */
+  input: Shape3;
+  outputs: number;
+  modes: ModeSpec[];
+  layers: LayerSpec[];
+}
