@@ -1,0 +1,12 @@
+export type * from './transport/byte-transport.js';
+export * from './transport/tcp-transport.js';
+export * from './transport/memory-transport.js';
+export * from './transport/transport-url.js';
+export * from './scpi/scpi-arguments.js';
+export * from './scpi/scpi-session.js';
+export * from './instruments/psu/power-supply.js';
+export * from './instruments/psu/rigol-dp832.js';
+export * from './instruments/psu/safe-power-supply.js';
+export * from './instruments/psu/open-power-supply.js';
+export * from './lab/sim-psu.js';
+export * from './lab/scpi-server.js';

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest';
+import { createTransport, parseTransportUrl } from './transport-url.js';
+import { TcpTransport } from './tcp-transport.js';
+
+describe('parseTransportUrl', () => {
+  it('parses tcp and serial URLs into typed descriptors', () => {
+    expect(parseTransportUrl('tcp://127.0.0.1:5555')).toEqual({ kind: 'tcp', host: '127.0.0.1', port: 5555 });
+    expect(parseTransportUrl('tcp://[::1]:5025')).toEqual({ kind: 'tcp', host: '::1', port: 5025 });
+    expect(parseTransportUrl('tcp://psu.lab:5555/')).toEqual({ kind: 'tcp', host: 'psu.lab', port: 5555 });
+    expect(parseTransportUrl('serial:///dev/ttyUSB0?baud=9600')).toEqual({ kind: 'serial', path: '/dev/ttyUSB0', baudRate: 9600 });
+    expect(parseTransportUrl('serial:///dev/ttyACM1')).toEqual({ kind: 'serial', path: '/dev/ttyACM1', baudRate: 115200 });
+    expect(parseTransportUrl('serial:///COM3?baud=115200')).toEqual({ kind: 'serial', path: 'COM3', baudRate: 115200 });
+  });
+
+  it('refuses bad URLs with TRANSPORT_BAD_URL and says why', () => {
+    const cases: Array<[string, string]> = [
+      ['127.0.0.1:5555', 'not a URL'],
+      ['tcp://127.0.0.1', 'missing port'],
+      ['tcp://:5555', 'not a URL'],
+      ['tcp://h:0', 'port 0'],
+      ['tcp://h:99999', 'not a URL'],
+      ['tcp://h:5555/x', 'no path'],
+      ['tcp://h:5555?baud=1', 'no query'],
+      ['serial://dev/ttyUSB0', 'three slashes'],
+      ['serial:///dev/ttyUSB0?baudrate=9600', "unknown parameter 'baudrate'"],
+      ['serial:///dev/ttyUSB0?baud=fast', "baud 'fast'"],
+      ['udp://h:1', "unknown scheme 'udp:'"],
+    ];
+    for (const [url, why] of cases) {
+      expect(() => parseTransportUrl(url), url).toThrow(expect.objectContaining({ code: 'TRANSPORT_BAD_URL', message: expect.stringContaining(why) }));
+    }
+  });
+
+  it('creates a TCP transport; serial is refused with a typed error until its binding lands', () => {
+    expect(createTransport('tcp://127.0.0.1:5555')).toBeInstanceOf(TcpTransport);
+    expect(() => createTransport('serial:///dev/ttyUSB0')).toThrow(expect.objectContaining({ code: 'TRANSPORT_UNSUPPORTED' }));
+  });
+});

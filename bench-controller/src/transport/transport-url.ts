@@ -1,0 +1,64 @@
+/**
+ * Transport URLs as written in the bench configuration:
+ *   tcp://host:port                        (instrument LAN port, ser2net, simulator)
+ *   serial:///dev/ttyUSB0?baud=115200      (baud defaults to 115200)
+ * Parsed once into a typed descriptor; anything ambiguous is refused with the reason.
+ */
+import { EveError } from '@eve-bench/device-agent';
+import type { ByteTransport } from './byte-transport.js';
+import { TcpTransport, type TcpTransportOptions } from './tcp-transport.js';
+
+export type TransportDescriptor =
+  | { kind: 'tcp'; host: string; port: number }
+  | { kind: 'serial'; path: string; baudRate: number };
+
+const DEFAULT_BAUD = 115200;
+
+function bad(url: string, why: string): EveError {
+  return new EveError('TRANSPORT_BAD_URL', `bad transport URL '${url}': ${why} (expected 'tcp://host:port' or 'serial:///dev/ttyUSB0?baud=115200')`);
+}
+
+export function parseTransportUrl(url: string): TransportDescriptor {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw bad(url, 'not a URL');
+  }
+  if (u.username || u.password) throw bad(url, 'credentials are not allowed');
+  if (u.hash) throw bad(url, 'a #fragment is not allowed');
+  if (u.protocol === 'tcp:') {
+    const host = u.hostname.replace(/^\[(.*)\]$/, '$1');
+    if (!host) throw bad(url, 'missing host');
+    if (!u.port) throw bad(url, 'missing port');
+    const port = Number(u.port);
+    if (!Number.isInteger(port) || port < 1 || port > 65535) throw bad(url, `port ${u.port} is not 1-65535`);
+    if (u.pathname !== '' && u.pathname !== '/') throw bad(url, `a TCP URL has no path ('${u.pathname}')`);
+    if (u.search) throw bad(url, 'a TCP URL takes no query parameters');
+    return { kind: 'tcp', host, port };
+  }
+  if (u.protocol === 'serial:') {
+    if (u.host) throw bad(url, `use three slashes: 'serial:///dev/...' (got host '${u.host}')`);
+    let path = decodeURIComponent(u.pathname);
+    // Windows ports: serial:///COM3 -> COM3.
+    if (/^\/COM\d+$/i.test(path)) path = path.slice(1);
+    if (!path || path === '/') throw bad(url, 'missing device path');
+    let baudRate = DEFAULT_BAUD;
+    for (const [key, value] of u.searchParams) {
+      if (key !== 'baud') throw bad(url, `unknown parameter '${key}' (only 'baud')`);
+      if (!/^\d{1,8}$/.test(value) || Number(value) < 50 || Number(value) > 20_000_000) {
+        throw bad(url, `baud '${value}' is not a plausible rate`);
+      }
+      baudRate = Number(value);
+    }
+    return { kind: 'serial', path, baudRate };
+  }
+  throw bad(url, `unknown scheme '${u.protocol}'`);
+}
+
+/** A transport for a URL or descriptor. Serial needs the serialport binding, which is not wired yet. */
+export function createTransport(target: string | TransportDescriptor, tcp: TcpTransportOptions = {}): ByteTransport {
+  const d = typeof target === 'string' ? parseTransportUrl(target) : target;
+  if (d.kind === 'tcp') return new TcpTransport(d.host, d.port, tcp);
+  throw new EveError('TRANSPORT_UNSUPPORTED', `serial transport for ${d.path} is not available in this build yet; use a tcp:// URL (e.g. via ser2net)`);
+}
