@@ -1,0 +1,58 @@
+/**
+ * A parsed `.eve` package: typed views into one validated buffer. Nothing here owns a copy of
+ * the weights; extraction hands the same views to the kernels.
+ */
+import type { KernelFormat, Shape3 } from './model-spec.js';
+
+export const EVE_MAGIC = [0x45, 0x56, 0x45, 0x00] as const; // "EVE\0"
+export const EVE_VERSION = 1;
+export const MAX_MODES = 8;
+export const MAX_LAYERS = 64;
+export const MAX_NAME_BYTES = 64;
+
+export const LayerKind = { dense: 1, relu: 2, flatten: 3, softmax: 4 } as const;
+export const FormatCode = { dense: 0, rowPrefixSparse: 1 } as const;
+export const DtypeCode = { float32: 0 } as const;
+
+export interface PackageMode {
+  name: string;
+  /** Weights of the prunable layers this mode uses. */
+  keptWeights: number;
+  /** 1 - keptWeights / all prunable weights. */
+  sparsity: number;
+}
+
+export interface DensePackageLayer {
+  kind: 'dense';
+  format: KernelFormat;
+  inFeatures: number;
+  outFeatures: number;
+  bias: Float32Array;
+  /** dense: rows*cols row-major; rowPrefixSparse: the stored (kept-in-any-mode) weights, row after row. */
+  values: Float32Array;
+  /** rowPrefixSparse only: column of each stored value. */
+  columns: Uint16Array;
+  /** rowPrefixSparse only: rows+1 offsets into values where each row starts. */
+  rowStarts: Uint32Array;
+  /** rowPrefixSparse only: [mode][row] absolute end offset into values (prefix of the stored row). */
+  rowEnds: Uint32Array;
+}
+
+export interface SimplePackageLayer {
+  kind: 'relu' | 'flatten' | 'softmax';
+}
+
+export type PackageLayer = DensePackageLayer | SimplePackageLayer;
+
+export interface EvePackage {
+  version: number;
+  name: string;
+  dtype: 'float32';
+  input: Shape3;
+  outputs: number;
+  modes: PackageMode[];
+  layers: PackageLayer[];
+  /** The validated buffer every view points into. */
+  buffer: Uint8Array;
+  stats: { packageBytes: number; weightRegionBytes: number };
+}

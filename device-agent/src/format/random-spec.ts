@@ -1,0 +1,19 @@
+/** Random packages for tests, fuzzing and benchmarks: seeded weights with nested random masks. */
+import type { ModelSpec } from './model-spec.js';
+import { mulberry32 } from '../harvest/generators.js';
+
+/** A 3-mode MLP with random weights and nested random masks. */
+export function randomSpec(seed = 1, dims = [20, 12, 5]): ModelSpec {
+  const u = mulberry32(seed);
+  const layers: ModelSpec['layers'] = [];
+  for (let l = 0; l + 1 < dims.length; l++) {
+    const n = dims[l]! * dims[l + 1]!;
+    const weights = Float32Array.from({ length: n }, () => u() * 2 - 1);
+    // keep: -1 pruned everywhere (20 %), else the sparsest mode that keeps it
+    const keep = Int8Array.from({ length: n }, () => { const r = u(); return r < 0.2 ? -1 : r < 0.5 ? 0 : r < 0.75 ? 1 : 2; });
+    layers.push({ kind: 'dense', inFeatures: dims[l]!, outFeatures: dims[l + 1]!, weights, bias: Float32Array.from({ length: dims[l + 1]! }, () => u() - 0.5), keep, format: 'rowPrefixSparse' });
+    if (l + 2 < dims.length) layers.push({ kind: 'relu' });
+  }
+  return { name: 'random-mlp', input: [1, 1, dims[0]!], outputs: dims[dims.length - 1]!, modes: [{ name: 'high' }, { name: 'mid' }, { name: 'low' }], layers };
+}
+

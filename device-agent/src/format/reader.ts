@@ -1,0 +1,150 @@
+/**
+ * `.eve` v1 reader (layout in writer.ts). Every count, length, offset and index is checked
+ * before it is used, so a truncated, corrupted or hostile file ends in an EveError naming the
+ * field — never a crash, a hang, or an allocation larger than the file itself.
+ */
+import { EveError } from '../errors/eve-error.js';
+import { crc32 } from './crc32.js';
+import {
+  EVE_MAGIC, EVE_VERSION, FormatCode, LayerKind, MAX_LAYERS, MAX_MODES,
+  type DensePackageLayer, type EvePackage, type PackageLayer, type PackageMode,
+} from './package-types.js';
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+function bad(field: string, why: string): EveError {
+  return new EveError('PKG_INVALID', `.eve package: ${field}: ${why}`);
+}
+
+class Cursor {
+  o = 0;
+  private view: DataView;
+  constructor(private b: Uint8Array, private limit: number) {
+    this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  }
+  private need(n: number, field: string) {
+    if (this.o + n > this.limit) throw bad(field, `needs ${n} bytes at offset ${this.o}, header ends at ${this.limit}`);
+  }
+  u8(f: string) { this.need(1, f); return this.b[this.o++]!; }
+  u16(f: string) { this.need(2, f); const v = this.view.getUint16(this.o, true); this.o += 2; return v; }
+  u32(f: string) { this.need(4, f); const v = this.view.getUint32(this.o, true); this.o += 4; return v; }
+  name(f: string) {
+    const n = this.u8(`${f} length`);
+    this.need(n, f);
+    try {
+      return utf8.decode(this.b.subarray(this.o, (this.o += n)));
+    } catch {
+      throw bad(f, 'is not valid UTF-8');
+    }
+  }
+}
+
+export function readPackage(input: Uint8Array): EvePackage {
+  if (input.length < 32) throw bad('file', `${input.length} bytes is shorter than any package`);
+  // One aligned copy at load, if the caller's bytes are misaligned, so weights can be viewed as
+  // Float32Array without copying again; extraction is then copy-free.
+  const b = input.byteOffset % 4 === 0 ? input : input.slice();
+  const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+  const body = b.length - 4;
+  const carried = dv.getUint32(body, true);
+  const computed = crc32(b.subarray(0, body));
+  if (carried !== computed) throw new EveError('PKG_CRC', `.eve package: CRC mismatch (file says 0x${carried.toString(16)}, contents give 0x${computed.toString(16)})`);
+
+  const c = new Cursor(b, body);
+  for (let i = 0; i < 4; i++) if (c.u8('magic') !== EVE_MAGIC[i]) throw bad('magic', 'not an .eve package');
+  const version = c.u16('version');
+  if (version !== EVE_VERSION) throw bad('version', `${version} is not supported (this reader knows ${EVE_VERSION})`);
+  const dtype = c.u8('dtype');
+  if (dtype !== 0) throw bad('dtype', `${dtype} is not supported (0 = float32)`);
+  const modeCount = c.u8('modeCount');
+  if (modeCount < 1 || modeCount > MAX_MODES) throw bad('modeCount', `${modeCount} is not in 1..${MAX_MODES}`);
+  const layerCount = c.u16('layerCount');
+  if (layerCount < 1 || layerCount > MAX_LAYERS) throw bad('layerCount', `${layerCount} is not in 1..${MAX_LAYERS}`);
+  const outputs = c.u16('outputs');
+  const input3 = [c.u16('input.height'), c.u16('input.width'), c.u16('input.channels')] as const;
+  if (input3.some((d) => d === 0)) throw bad('input', `shape ${input3.join('x')} has a zero dimension`);
+  const name = c.name('name');
+  const modeHeads = Array.from({ length: modeCount }, (_, k) => ({ name: c.name(`modes[${k}].name`), kept: c.u32(`modes[${k}].keptWeights`) }));
+
+  type Raw = { kind: number; format: number; dims?: number[] };
+  const raws: Raw[] = [];
+  for (let i = 0; i < layerCount; i++) {
+    const kind = c.u8(`layers[${i}].kind`);
+    const format = c.u8(`layers[${i}].format`);
+    if (kind === LayerKind.dense) {
+      const dims = ['inFeatures', 'outFeatures', 'storedWeights', 'biasOffset', 'valuesOffset', 'columnsOffset', 'rowStartsOffset', 'rowEndsOffset']
+        .map((f) => c.u32(`layers[${i}].${f}`));
+      raws.push({ kind, format, dims });
+    } else if (kind === LayerKind.relu || kind === LayerKind.flatten || kind === LayerKind.softmax) {
+      raws.push({ kind, format });
+    } else {
+      throw bad(`layers[${i}].kind`, `${kind} is not a known layer kind`);
+    }
+  }
+  const regionLen = c.u32('weightRegion.length');
+  c.o = (c.o + 3) & ~3;
+  const regionStart = c.o;
+  if (regionStart + regionLen !== body) throw bad('weightRegion.length', `${regionLen} bytes at ${regionStart} does not end at the CRC (${body})`);
+
+  const view = <T>(ctor: { new (buf: ArrayBufferLike, off: number, len: number): T; BYTES_PER_ELEMENT: number }, off: number, count: number, field: string): T => {
+    const bytes = count * ctor.BYTES_PER_ELEMENT;
+    if (off % ctor.BYTES_PER_ELEMENT !== 0) throw bad(field, `offset ${off} is not aligned to ${ctor.BYTES_PER_ELEMENT}`);
+    if (!Number.isSafeInteger(bytes) || off > regionLen || bytes > regionLen - off) throw bad(field, `${count} elements at ${off} overrun the ${regionLen}-byte weight region`);
+    return new ctor(b.buffer, b.byteOffset + regionStart + off, count);
+  };
+
+  let features = input3[0] * input3[1] * input3[2];
+  let totalPrunable = 0;
+  const keptCheck = new Array<number>(modeCount).fill(0);
+  const layers: PackageLayer[] = raws.map((r, i): PackageLayer => {
+    if (r.kind !== LayerKind.dense) {
+      const kind = r.kind === LayerKind.relu ? 'relu' : r.kind === LayerKind.flatten ? 'flatten' : 'softmax';
+      return { kind };
+    }
+    const [inF, outF, stored, biasOff, valOff, colOff, rsOff, reOff] = r.dims! as [number, number, number, number, number, number, number, number];
+    const f = `layers[${i}]`;
+    if (inF !== features) throw bad(`${f}.inFeatures`, `${inF} does not match the ${features} features arriving`);
+    if (outF < 1 || inF < 1) throw bad(f, 'has an empty weight matrix');
+    const bias = view(Float32Array, biasOff, outF, `${f}.bias`);
+    let layer: DensePackageLayer;
+    if (r.format === FormatCode.dense) {
+      if (stored !== inF * outF) throw bad(`${f}.storedWeights`, `${stored} is not ${outF}x${inF} for a dense layer`);
+      const values = view(Float32Array, valOff, stored, `${f}.values`);
+      layer = { kind: 'dense', format: 'dense', inFeatures: inF, outFeatures: outF, bias, values, columns: new Uint16Array(0), rowStarts: new Uint32Array(0), rowEnds: new Uint32Array(0) };
+      let nz = 0;
+      for (let j = 0; j < values.length; j++) if (values[j] !== 0) nz++;
+      for (let m = 0; m < modeCount; m++) keptCheck[m]! += nz;
+    } else if (r.format === FormatCode.rowPrefixSparse) {
+      if (stored > inF * outF) throw bad(`${f}.storedWeights`, `${stored} is more than the ${outF}x${inF} matrix holds`);
+      const values = view(Float32Array, valOff, stored, `${f}.values`);
+      const columns = view(Uint16Array, colOff, stored, `${f}.columns`);
+      const rowStarts = view(Uint32Array, rsOff, outF + 1, `${f}.rowStarts`);
+      const rowEnds = view(Uint32Array, reOff, outF * modeCount, `${f}.rowEnds`);
+      for (let j = 0; j < stored; j++) if (columns[j]! >= inF) throw bad(`${f}.columns[${j}]`, `${columns[j]} is not below inFeatures ${inF}`);
+      if (rowStarts[0] !== 0 || rowStarts[outF] !== stored) throw bad(`${f}.rowStarts`, 'must run from 0 to storedWeights');
+      for (let row = 0; row < outF; row++) {
+        const s = rowStarts[row]!; const e = rowStarts[row + 1]!;
+        if (e < s || e - s > inF) throw bad(`${f}.rowStarts[${row}]`, `row ${s}..${e} is not a valid row of ${inF}`);
+        let prev = s;
+        for (let m = modeCount - 1; m >= 0; m--) {
+          const end = rowEnds[m * outF + row]!;
+          if (end < prev || end > e) throw bad(`${f}.rowEnds[${m}][${row}]`, `${end} is outside ${prev}..${e} (modes must nest)`);
+          prev = end;
+          keptCheck[m]! += end - s;
+        }
+      }
+      layer = { kind: 'dense', format: 'rowPrefixSparse', inFeatures: inF, outFeatures: outF, bias, values, columns, rowStarts, rowEnds };
+    } else {
+      throw bad(`${f}.format`, `${r.format} is not a known kernel format`);
+    }
+    totalPrunable += inF * outF;
+    features = outF;
+    return layer;
+  });
+  if (features !== outputs) throw bad('outputs', `${outputs} does not match the last layer's ${features}`);
+  const modes: PackageMode[] = modeHeads.map((m, k) => {
+    if (m.kept !== keptCheck[k]) throw bad(`modes[${k}].keptWeights`, `${m.kept} does not match the ${keptCheck[k]} weights the layers keep`);
+    return { name: m.name, keptWeights: m.kept, sparsity: totalPrunable ? 1 - m.kept / totalPrunable : 0 };
+  });
+  return { version, name, dtype: 'float32', input: input3, outputs, modes, layers, buffer: b, stats: { packageBytes: b.length, weightRegionBytes: regionLen } };
+}

@@ -1,0 +1,150 @@
+/**
+ * `.eve` v1 writer. Layout (little-endian):
+ *   header    magic "EVE\0", version u16, dtype u8, modeCount u8, layerCount u16, outputs u16,
+ *             input H,W,C u16, name (u8 length + UTF-8)
+ *   modes     per mode: name (u8 length + UTF-8), keptWeights u32
+ *   layers    per layer: kind u8, format u8; dense layers add inFeatures u32, outFeatures u32,
+ *             storedWeights u32, and offsets u32 (into the weight region) of bias, values,
+ *             columns, rowStarts, rowEnds
+ *   region    u32 byte length, padding to a 4-byte boundary, then the shared weight region
+ *   trailer   CRC-32 of every byte before it
+ * Within each stored row, weights are ordered from "kept by the sparsest mode" to "kept only by
+ * the densest", so mode k's row is a prefix ending at rowEnds[k][row].
+ */
+import { EveError } from '../errors/eve-error.js';
+import { crc32 } from './crc32.js';
+import type { DenseLayerSpec, LayerSpec, ModelSpec } from './model-spec.js';
+import { DtypeCode, EVE_MAGIC, EVE_VERSION, FormatCode, LayerKind, MAX_LAYERS, MAX_MODES, MAX_NAME_BYTES } from './package-types.js';
+
+const utf8 = new TextEncoder();
+
+class ByteSink {
+  private chunks: number[] = [];
+  private scratch = new DataView(new ArrayBuffer(4));
+  get length() { return this.chunks.length; }
+  u8(v: number) { this.chunks.push(v & 0xff); }
+  u16(v: number) { this.scratch.setUint16(0, v, true); this.chunks.push(this.scratch.getUint8(0), this.scratch.getUint8(1)); }
+  u32(v: number) { this.scratch.setUint32(0, v >>> 0, true); for (let i = 0; i < 4; i++) this.chunks.push(this.scratch.getUint8(i)); }
+  name(s: string, what: string) {
+    const b = utf8.encode(s);
+    if (b.length > MAX_NAME_BYTES) throw new EveError('PKG_WRITE_NAME', `${what} '${s}' is longer than ${MAX_NAME_BYTES} bytes`);
+    this.u8(b.length);
+    for (const x of b) this.chunks.push(x);
+  }
+  bytes() { return Uint8Array.from(this.chunks); }
+}
+
+interface EncodedDense {
+  spec: DenseLayerSpec;
+  values: Float32Array;
+  columns: Uint16Array;
+  rowStarts: Uint32Array;
+  rowEnds: Uint32Array;
+}
+
+/** Orders each row's kept weights by the sparsest mode that keeps them, densest-only last. */
+function encodeDense(l: DenseLayerSpec, modes: number, index: number): EncodedDense {
+  const { inFeatures: cols, outFeatures: rows } = l;
+  if (l.weights.length !== rows * cols || l.keep.length !== rows * cols || l.bias.length !== rows) {
+    throw new EveError('PKG_WRITE_SHAPE', `layer ${index}: weights/keep/bias sizes do not match ${rows}x${cols}`);
+  }
+  if (cols > 0xffff) throw new EveError('PKG_WRITE_SHAPE', `layer ${index}: ${cols} inputs exceed the u16 column index`);
+  for (let i = 0; i < l.keep.length; i++) {
+    if (l.keep[i]! < -1 || l.keep[i]! >= modes) throw new EveError('PKG_WRITE_KEEP', `layer ${index}: keep[${i}]=${l.keep[i]} is not in -1..${modes - 1}`);
+  }
+  if (l.format === 'dense') {
+    for (let i = 0; i < l.keep.length; i++) {
+      if (l.keep[i] !== -1 && l.keep[i] !== modes - 1) {
+        throw new EveError('PKG_WRITE_FORMAT', `layer ${index}: a dense-format layer must use the same weights in every mode (keep[${i}]=${l.keep[i]})`);
+      }
+    }
+    const values = Float32Array.from(l.weights, (w, i) => (l.keep[i] === -1 ? 0 : w));
+    return { spec: l, values, columns: new Uint16Array(0), rowStarts: new Uint32Array(0), rowEnds: new Uint32Array(0) };
+  }
+  const rowStarts = new Uint32Array(rows + 1);
+  const stored: number[] = [];
+  const rowEnds = new Uint32Array(modes * rows);
+  for (let r = 0; r < rows; r++) {
+    rowStarts[r] = stored.length;
+    for (let tier = modes - 1; tier >= 0; tier--) {
+      for (let c = 0; c < cols; c++) if (l.keep[r * cols + c] === tier) stored.push(r * cols + c);
+      // after appending every weight kept up to mode `tier`, the prefix so far is mode tier's row
+      rowEnds[tier * rows + r] = stored.length;
+    }
+  }
+  rowStarts[rows] = stored.length;
+  const values = new Float32Array(stored.length);
+  const columns = new Uint16Array(stored.length);
+  stored.forEach((flat, i) => { values[i] = l.weights[flat]!; columns[i] = flat % cols; });
+  return { spec: l, values, columns, rowStarts, rowEnds };
+}
+
+function keptByMode(encoded: EncodedDense[], modes: number): number[] {
+  return Array.from({ length: modes }, (_, m) =>
+    encoded.reduce((sum, e) => {
+      if (e.spec.format === 'dense') return sum + e.values.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0);
+      let n = 0;
+      for (let r = 0; r < e.spec.outFeatures; r++) n += e.rowEnds[m * e.spec.outFeatures + r]! - e.rowStarts[r]!;
+      return sum + n;
+    }, 0));
+}
+
+export function writePackage(spec: ModelSpec): Uint8Array {
+  const modes = spec.modes.length;
+  if (modes < 1 || modes > MAX_MODES) throw new EveError('PKG_WRITE_MODES', `a package has 1..${MAX_MODES} modes, got ${modes}`);
+  if (spec.layers.length < 1 || spec.layers.length > MAX_LAYERS) throw new EveError('PKG_WRITE_LAYERS', `a package has 1..${MAX_LAYERS} layers, got ${spec.layers.length}`);
+  const encoded = new Map<number, EncodedDense>();
+  spec.layers.forEach((l: LayerSpec, i) => {
+    if (l.kind === 'dense') encoded.set(i, encodeDense(l, modes, i));
+    else if (l.kind !== 'relu' && l.kind !== 'flatten' && l.kind !== 'softmax') {
+      throw new EveError('PKG_WRITE_KIND', `layer ${i}: kind '${l.kind}' is not supported by format v1 yet`);
+    }
+  });
+  const kept = keptByMode([...encoded.values()], modes);
+
+  // weight region: every array 4-byte aligned
+  const parts: Uint8Array[] = [];
+  let regionLen = 0;
+  const place = (bytes: Uint8Array): number => {
+    const pad = (4 - (regionLen % 4)) % 4;
+    if (pad) { parts.push(new Uint8Array(pad)); regionLen += pad; }
+    const at = regionLen;
+    parts.push(bytes);
+    regionLen += bytes.length;
+    return at;
+  };
+  const asBytes = (a: Float32Array | Uint16Array | Uint32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const offsets = new Map<number, number[]>();
+  for (const [i, e] of encoded) {
+    offsets.set(i, [place(asBytes(e.spec.bias)), place(asBytes(e.values)), place(asBytes(e.columns)), place(asBytes(e.rowStarts)), place(asBytes(e.rowEnds))]);
+  }
+
+  const h = new ByteSink();
+  EVE_MAGIC.forEach((b) => h.u8(b));
+  h.u16(EVE_VERSION);
+  h.u8(DtypeCode.float32);
+  h.u8(modes);
+  h.u16(spec.layers.length);
+  h.u16(spec.outputs);
+  spec.input.forEach((d) => h.u16(d));
+  h.name(spec.name, 'package name');
+  spec.modes.forEach((m, k) => { h.name(m.name, `mode ${k} name`); h.u32(kept[k]!); });
+  spec.layers.forEach((l, i) => {
+    h.u8(LayerKind[l.kind as keyof typeof LayerKind]);
+    const e = encoded.get(i);
+    h.u8(e ? FormatCode[e.spec.format] : 0);
+    if (e) {
+      h.u32(e.spec.inFeatures); h.u32(e.spec.outFeatures); h.u32(e.values.length);
+      offsets.get(i)!.forEach((o) => h.u32(o));
+    }
+  });
+  h.u32(regionLen);
+  while ((h.length % 4) !== 0) h.u8(0);
+  const header = h.bytes();
+  const out = new Uint8Array(header.length + regionLen + 4);
+  out.set(header, 0);
+  let at = header.length;
+  for (const p of parts) { out.set(p, at); at += p.length; }
+  new DataView(out.buffer).setUint32(at, crc32(out.subarray(0, at)), true);
+  return out;
+}

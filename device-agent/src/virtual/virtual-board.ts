@@ -1,0 +1,179 @@
+/**
+ * A virtual board: device-agent's runtime inside a simulated MCU. Its clock advances by the
+ * cycles the cost model charges for each inference; its power comes through a PowerNode (a rail
+ * capacitor fed by a supply channel). It implements BoardHost, so the same BoardAgent that a
+ * Linux board runs serves it over any byte stream. It records the ground truth of every
+ * inference (latency, energy drawn at the rail) for checking the bench's measurements.
+ */
+import { EveError } from '../errors/eve-error.js';
+import { crc32 } from '../format/crc32.js';
+import { readPackage } from '../format/reader.js';
+import type { EvePackage } from '../format/package-types.js';
+import { extract, type RunnableModel } from '../runtime/extract.js';
+import { argmax } from '../runtime/kernels.js';
+import { estimateInference } from '../cost/cost-model.js';
+import type { DeviceProfile } from '../cost/device-profile.js';
+import type { BoardHost, DeployState } from '../protocol/board-host.js';
+import type { Counters, Identity, InferResult } from '../protocol/messages.js';
+import { NakCode } from '../protocol/messages.js';
+import { MAX_BODY_BYTES } from '../protocol/frame.js';
+import type { PowerNode } from './power-node.js';
+import type { SimClock } from './sim-clock.js';
+
+export interface VirtualBoardOptions {
+  boardId: string;
+  profile: DeviceProfile;
+  clock: SimClock;
+  power: PowerNode;
+  /** Largest package the board's non-volatile memory holds. */
+  maxPackageBytes?: number;
+  /** Longest simulated wait for the rail to charge before a request fails. */
+  maxChargeWaitS?: number;
+}
+
+export interface TruthRecord {
+  packageCrc: number;
+  mode: number;
+  latencyUs: number;
+  /** Energy the MCU drew from the rail during the inference. */
+  energyJ: number;
+  completed: boolean;
+}
+
+export class BoardFault extends EveError {
+  constructor(readonly nak: number, message: string) {
+    super('BOARD_FAULT', message);
+  }
+}
+
+export class VirtualBoard implements BoardHost {
+  private deploy: DeployState | undefined;
+  private pkg: EvePackage | undefined;
+  private pkgCrc = 0;
+  private models: RunnableModel[] = [];
+  private mode = 0;
+  private counters = { inferences: 0, brownOuts: 0, resets: 0 };
+  private readonly truth: TruthRecord[] = [];
+  private readonly maxBytes: number;
+  private readonly maxWaitS: number;
+
+  constructor(private readonly o: VirtualBoardOptions) {
+    this.maxBytes = o.maxPackageBytes ?? 512 * 1024;
+    this.maxWaitS = o.maxChargeWaitS ?? 3600;
+  }
+
+  nowUs(): number {
+    return this.o.clock.nowUs();
+  }
+
+  identify(): Identity {
+    this.ensurePowered();
+    return { protocolVersion: 1, boardId: this.o.boardId, deviceProfile: this.o.profile.name, firmware: 'eve-virtual-0.1', maxChunkBytes: MAX_BODY_BYTES - 4 };
+  }
+
+  deployBegin(totalBytes: number, crc: number): DeployState {
+    this.ensurePowered();
+    if (totalBytes < 1 || totalBytes > this.maxBytes) throw new BoardFault(NakCode.TooLarge, `package of ${totalBytes} bytes does not fit (max ${this.maxBytes})`);
+    if (!this.deploy || this.deploy.totalBytes !== totalBytes || this.deploy.crc32 !== crc || this.deploy.committed) {
+      this.deploy = { totalBytes, crc32: crc, receivedBytes: 0, committed: false, buffer: new Uint8Array(totalBytes) };
+    }
+    return this.deploy;
+  }
+
+  deployChunk(offset: number, data: Uint8Array): DeployState {
+    const d = this.deploy;
+    if (!d || d.committed) throw new BoardFault(NakCode.BadRequest, 'no deploy in progress');
+    if (offset !== d.receivedBytes) throw new BoardFault(NakCode.BadOffset, `expected offset ${d.receivedBytes}`);
+    if (offset + data.length > d.totalBytes) throw new BoardFault(NakCode.TooLarge, `chunk runs past ${d.totalBytes} bytes`);
+    d.buffer.set(data, offset);
+    d.receivedBytes += data.length;
+    return d;
+  }
+
+  deployCommit(): DeployState {
+    const d = this.deploy;
+    if (!d || d.receivedBytes !== d.totalBytes) throw new BoardFault(NakCode.BadRequest, `package incomplete (${d?.receivedBytes ?? 0}/${d?.totalBytes ?? 0})`);
+    if (crc32(d.buffer) !== d.crc32) throw new BoardFault(NakCode.PackageCrc, 'package CRC does not match what deployBegin announced');
+    try {
+      this.pkg = readPackage(d.buffer);
+    } catch (e) {
+      throw new BoardFault(NakCode.PackageInvalid, (e as Error).message);
+    }
+    this.pkgCrc = d.crc32;
+    this.models = this.pkg.modes.map((_, m) => extract(this.pkg!, m));
+    this.mode = 0;
+    d.committed = true;
+    return d;
+  }
+
+  selectMode(mode: number): void {
+    if (!this.pkg) throw new BoardFault(NakCode.NoPackage, 'no package deployed');
+    if (mode >= this.models.length) throw new BoardFault(NakCode.BadMode, `mode ${mode} not in 0..${this.models.length - 1}`);
+    this.mode = mode;
+  }
+
+  infer(input: Uint8Array): InferResult {
+    const model = this.models[this.mode];
+    if (!model) throw new BoardFault(NakCode.NoPackage, 'no package deployed');
+    if (input.length !== model.inputLength) throw new BoardFault(NakCode.BadInput, `input has ${input.length} bytes, model takes ${model.inputLength}`);
+    this.ensurePowered();
+    this.waitReady();
+    const cost = estimateInference(this.o.profile, model.ops, input.length);
+    const startUs = this.o.clock.nowUs();
+    const r = this.o.power.run(cost.seconds, this.o.profile.activeCurrentA);
+    this.o.clock.advanceUs(r.elapsedS * 1e6);
+    this.truth.push({ packageCrc: this.pkgCrc, mode: this.mode, latencyUs: r.elapsedS * 1e6, energyJ: r.loadEnergyJ, completed: r.completed });
+    if (!r.completed) {
+      this.counters.brownOuts++;
+      this.ensurePowered();
+      throw new BoardFault(NakCode.BrownOut, `brown-out after ${(r.elapsedS * 1e6).toFixed(1)} us of a ${(cost.seconds * 1e6).toFixed(1)} us inference`);
+    }
+    this.counters.inferences++;
+    const output = Float32Array.from(model.runUint8(input));
+    return { predicted: argmax(output), mode: this.mode, startUs, endUs: this.o.clock.nowUs(), cycles: cost.cycles, output };
+  }
+
+  readCounters(): Counters {
+    return { nowUs: this.o.clock.nowUs(), ...this.counters, capacitorV: this.o.power.voltageV, mode: this.mode };
+  }
+
+  /** Sleeps until the rail is back at the supply setpoint (or fails after maxChargeWaitS). */
+  waitCharged(): number {
+    const target = this.o.power.setpointV();
+    const r = this.o.power.waitUntil(target, this.o.profile.sleepCurrentA, this.maxWaitS);
+    this.o.clock.advanceUs(r.elapsedS * 1e6);
+    if (!r.completed) throw new BoardFault(NakCode.BrownOut, `rail did not reach ${target.toFixed(3)} V within ${this.maxWaitS} s (at ${this.o.power.voltageV.toFixed(3)} V)`);
+    return this.o.clock.nowUs();
+  }
+
+  idle(durationUs: number): number {
+    if (!(durationUs >= 0) || durationUs > 3.6e9) throw new BoardFault(NakCode.BadRequest, `idle of ${durationUs} us is out of range`);
+    const r = this.o.power.run(durationUs / 1e6, this.o.profile.sleepCurrentA);
+    this.o.clock.advanceUs(r.elapsedS * 1e6);
+    if (!r.completed) { this.counters.brownOuts++; this.ensurePowered(); }
+    return this.o.clock.nowUs();
+  }
+
+  /** Ground truth of every inference so far (virtual boards only; the bench never reads it). */
+  groundTruth(): readonly TruthRecord[] {
+    return this.truth;
+  }
+
+  /** Energy-aware firmware: sleep until the rail is back at the turn-on level before starting work. */
+  private waitReady(): void {
+    const ready = Math.min(this.o.power.opts.turnOnV, this.o.power.setpointV());
+    if (this.o.power.voltageV >= ready) return;
+    const r = this.o.power.waitUntil(ready, this.o.profile.sleepCurrentA, this.maxWaitS);
+    this.o.clock.advanceUs(r.elapsedS * 1e6);
+    if (!r.completed) throw new BoardFault(NakCode.BrownOut, `rail stuck at ${this.o.power.voltageV.toFixed(3)} V below ${ready.toFixed(3)} V`);
+  }
+
+  /** If the rail is below turn-on, the MCU is in reset: wait (drawing nothing) until it boots. */
+  private ensurePowered(): void {
+    if (this.o.power.voltageV >= this.o.power.opts.turnOnV) return;
+    const r = this.o.power.waitUntil(this.o.power.opts.turnOnV, 0, this.maxWaitS);
+    this.o.clock.advanceUs(r.elapsedS * 1e6);
+    if (!r.completed) throw new BoardFault(NakCode.BrownOut, `board unpowered: rail ${this.o.power.voltageV.toFixed(3)} V below turn-on ${this.o.power.opts.turnOnV} V`);
+    this.counters.resets++;
+  }
+}
