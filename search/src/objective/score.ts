@@ -1,0 +1,30 @@
+/**
+ * Scoring an evaluation. Feasible when every mode keeps within its accuracy floor of the dense
+ * model and modes get cheaper as they get sparser; the value is weighted correct inferences per
+ * microjoule of measured energy, Σ w_k · accuracy_k / energy_k — what a harvester's trickle buys.
+ */
+import type { Evaluation } from '../evaluator/evaluator.js';
+
+export interface ScoreOptions {
+  denseAccuracy: number;
+  /** Largest allowed accuracy drop per mode, in points (e.g. [1, 2, 4]). */
+  maxDrop: number[];
+  lossWeights: number[];
+}
+
+export interface Score {
+  feasible: boolean;
+  violated?: string;
+  value: number;
+}
+
+export function scoreEvaluation(ev: Evaluation, o: ScoreOptions): Score {
+  for (let k = 0; k < ev.modes.length; k++) {
+    const m = ev.modes[k]!;
+    const floor = o.denseAccuracy - (o.maxDrop[k] ?? o.maxDrop[o.maxDrop.length - 1]!) / 100;
+    if (m.accuracy < floor) return { feasible: false, violated: `mode ${k} accuracy ${(m.accuracy * 100).toFixed(1)} % is below its floor ${(floor * 100).toFixed(1)} %`, value: 0 };
+    if (k > 0 && m.energyUj >= ev.modes[k - 1]!.energyUj) return { feasible: false, violated: `mode ${k} costs no less energy than mode ${k - 1}`, value: 0 };
+  }
+  const value = ev.modes.reduce((s, m, k) => s + (o.lossWeights[k] ?? 0) * (m.accuracy / m.energyUj), 0);
+  return { feasible: true, value };
+}

@@ -1,0 +1,42 @@
+/**
+ * Regularized evolution (Real et al., AAAI 2019): the population is the most recent `population`
+ * evaluations; a tournament of `tournament` random members picks a parent (best feasible score),
+ * which is mutated. Ageing out the oldest, rather than the worst, keeps it from over-trusting one
+ * lucky measurement. Until the population is filled, it samples at random.
+ */
+import type { Rng } from '../rng/rng.js';
+import type { Candidate, SearchSpace } from '../space/search-space.js';
+import type { Scored, SearchStrategy } from './search-strategy.js';
+
+export interface EvolutionOptions {
+  population: number;
+  tournament: number;
+}
+
+export class EvolutionStrategy implements SearchStrategy {
+  readonly name = 'evolution';
+  constructor(private readonly space: SearchSpace, private readonly rng: Rng, private readonly o: EvolutionOptions) {}
+
+  propose(history: readonly Scored[]): Candidate {
+    const seen = new Set(history.map((h) => this.space.key(h.evaluation.candidate)));
+    if (history.length < this.o.population) {
+      let c = this.space.random(this.rng);
+      for (let i = 0; i < 50 && seen.has(this.space.key(c)); i++) c = this.space.random(this.rng);
+      return c;
+    }
+    const pop = history.slice(-this.o.population);
+    let parent: Scored | undefined;
+    for (let i = 0; i < this.o.tournament; i++) {
+      const s = pop[this.rng.int(pop.length)]!;
+      if (!parent || rank(s) > rank(parent)) parent = s;
+    }
+    let child = this.space.mutate(parent!.evaluation.candidate, this.rng);
+    for (let i = 0; i < 50 && seen.has(this.space.key(child)); i++) child = this.space.mutate(child, this.rng);
+    return child;
+  }
+}
+
+/** Feasible candidates outrank infeasible ones; among feasible ones, the score decides. */
+function rank(s: Scored): number {
+  return s.score.feasible ? 1 + s.score.value : -1;
+}

@@ -1,0 +1,14 @@
+import type { Candidate } from '../space/search-space.js';
+import type { Evaluation } from '../evaluator/evaluator.js';
+import type { Score } from '../objective/score.js';
+
+export interface Scored {
+  evaluation: Evaluation;
+  score: Score;
+}
+
+/** A search strategy proposes the next candidate from what has been measured so far. */
+export interface SearchStrategy {
+  readonly name: string;
+  propose(history: readonly Scored[]): Candidate;
+}
