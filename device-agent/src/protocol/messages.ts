@@ -5,6 +5,7 @@
  * microseconds as float64 (exact to 2^53 us, ~285 years).
  */
 import { EveError } from '../errors/eve-error.js';
+import { crc32 } from '../format/crc32.js';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -214,4 +215,16 @@ export function decodeResponse(type: number, body: Uint8Array): Response {
   }
   r.end();
   return res;
+}
+
+/**
+ * The checksum a deploy announces and the board verifies: CRC-32 of the u32 LE length followed by
+ * the bytes. Not the plain CRC-32 of the file: an `.eve` package ends with its own CRC-32, and the
+ * CRC-32 of data followed by its CRC is the same constant (the CRC residue) for every package, so
+ * it could neither tell two packages apart nor catch a wrong one being resumed.
+ */
+export function deployChecksum(bytes: Uint8Array): number {
+  const len = new Uint8Array(4);
+  new DataView(len.buffer).setUint32(0, bytes.length, true);
+  return crc32(bytes, crc32(len));
 }

@@ -7,7 +7,7 @@ import { BoardAgent } from '../protocol/agent.js';
 import { Deframer, encodeFrame } from '../protocol/frame.js';
 import { decodeResponse, encodeRequest, type Request, type Response } from '../protocol/messages.js';
 import { writePackage } from '../format/writer.js';
-import { crc32 } from '../format/crc32.js';
+import { deployChecksum as crc32 } from '../protocol/messages.js';
 import { getProfile } from '../cost/cost-model.js';
 import { randomSpec } from '../format/random-spec.js';
 

@@ -6,7 +6,6 @@
  * inference (latency, energy drawn at the rail) for checking the bench's measurements.
  */
 import { EveError } from '../errors/eve-error.js';
-import { crc32 } from '../format/crc32.js';
 import { readPackage } from '../format/reader.js';
 import type { EvePackage } from '../format/package-types.js';
 import { extract, type RunnableModel } from '../runtime/extract.js';
@@ -15,7 +14,7 @@ import { estimateInference } from '../cost/cost-model.js';
 import type { DeviceProfile } from '../cost/device-profile.js';
 import type { BoardHost, DeployState } from '../protocol/board-host.js';
 import type { Counters, Identity, InferResult } from '../protocol/messages.js';
-import { NakCode } from '../protocol/messages.js';
+import { NakCode, deployChecksum } from '../protocol/messages.js';
 import { MAX_BODY_BYTES } from '../protocol/frame.js';
 import type { PowerNode } from './power-node.js';
 import type { SimClock } from './sim-clock.js';
@@ -93,7 +92,7 @@ export class VirtualBoard implements BoardHost {
   deployCommit(): DeployState {
     const d = this.deploy;
     if (!d || d.receivedBytes !== d.totalBytes) throw new BoardFault(NakCode.BadRequest, `package incomplete (${d?.receivedBytes ?? 0}/${d?.totalBytes ?? 0})`);
-    if (crc32(d.buffer) !== d.crc32) throw new BoardFault(NakCode.PackageCrc, 'package CRC does not match what deployBegin announced');
+    if (deployChecksum(d.buffer) !== d.crc32) throw new BoardFault(NakCode.PackageCrc, 'package CRC does not match what deployBegin announced');
     try {
       this.pkg = readPackage(d.buffer);
     } catch (e) {

@@ -16,15 +16,22 @@ export interface Score {
   feasible: boolean;
   violated?: string;
   value: number;
+  /** Smallest slack to a constraint, in accuracy points (negative when violated). */
+  margin: number;
 }
 
 export function scoreEvaluation(ev: Evaluation, o: ScoreOptions): Score {
+  let margin = Infinity;
+  let violated: string | undefined;
   for (let k = 0; k < ev.modes.length; k++) {
     const m = ev.modes[k]!;
     const floor = o.denseAccuracy - (o.maxDrop[k] ?? o.maxDrop[o.maxDrop.length - 1]!) / 100;
-    if (m.accuracy < floor) return { feasible: false, violated: `mode ${k} accuracy ${(m.accuracy * 100).toFixed(1)} % is below its floor ${(floor * 100).toFixed(1)} %`, value: 0 };
-    if (k > 0 && m.energyUj >= ev.modes[k - 1]!.energyUj) return { feasible: false, violated: `mode ${k} costs no less energy than mode ${k - 1}`, value: 0 };
+    const slack = (m.accuracy - floor) * 100;
+    if (slack < margin) margin = slack;
+    if (slack < 0 && !violated) violated = `mode ${k} accuracy ${(m.accuracy * 100).toFixed(1)} % is below its floor ${(floor * 100).toFixed(1)} %`;
+    if (k > 0 && m.energyUj >= ev.modes[k - 1]!.energyUj && !violated) violated = `mode ${k} costs no less energy than mode ${k - 1}`;
   }
+  if (violated) return { feasible: false, violated, value: 0, margin: Math.min(margin, 0) };
   const value = ev.modes.reduce((s, m, k) => s + (o.lossWeights[k] ?? 0) * (m.accuracy / m.energyUj), 0);
-  return { feasible: true, value };
+  return { feasible: true, value, margin };
 }

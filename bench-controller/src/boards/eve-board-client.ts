@@ -1,0 +1,168 @@
+/**
+ * BoardClient over the EVE framed protocol (COBS + CRC-32 frames with sequence numbers) on any
+ * ByteTransport. One request in flight; every response is matched to its request by sequence
+ * number; damaged frames are counted and dropped (the request then times out and may be retried);
+ * a NAK becomes a typed BOARD_NAK error carrying the board's reason.
+ */
+import {
+  Deframer, EveError, MAX_BODY_BYTES, NakCode, deployChecksum, decodeResponse, encodeFrame, encodeRequest,
+  type Counters, type Identity, type InferResult, type Request, type Response,
+} from '@eve-bench/device-agent';
+import type { ByteTransport } from '../transport/byte-transport.js';
+import type { BoardClient, DeployReport } from './board-client.js';
+import { Waitress, realTimers, type Timers } from './waitress.js';
+
+export interface EveBoardClientOptions {
+  timeoutMs: number;
+  /** Attempts per request when the board does not answer (frames lost on the line). */
+  attempts?: number;
+  timers?: Timers;
+}
+
+export interface LinkStats {
+  framesIn: number;
+  framesBad: number;
+  unmatched: number;
+  bytesOut: number;
+  bytesIn: number;
+}
+
+interface Incoming {
+  seq: number;
+  res: Response;
+}
+
+export class EveBoardClient implements BoardClient {
+  private seq = 0;
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly waitress: Waitress<Incoming>;
+  private readonly deframer = new Deframer();
+  private readonly reading: Promise<void>;
+  private maxChunk = MAX_BODY_BYTES - 4;
+  readonly stats: LinkStats = { framesIn: 0, framesBad: 0, unmatched: 0, bytesOut: 0, bytesIn: 0 };
+
+  constructor(private readonly transport: ByteTransport, private readonly o: EveBoardClientOptions) {
+    this.waitress = new Waitress(o.timers ?? realTimers);
+    this.reading = this.readLoop();
+  }
+
+  private async readLoop(): Promise<void> {
+    try {
+      for await (const chunk of this.transport.read()) {
+        this.stats.bytesIn += chunk.length;
+        for (const ev of this.deframer.push(chunk)) {
+          if ('error' in ev) { this.stats.framesBad++; continue; }
+          this.stats.framesIn++;
+          let res: Response;
+          try {
+            res = decodeResponse(ev.frame.type, ev.frame.body);
+          } catch {
+            this.stats.framesBad++;
+            continue;
+          }
+          if (!this.waitress.resolve({ seq: ev.frame.seq, res })) this.stats.unmatched++;
+        }
+      }
+      this.waitress.rejectAll(new EveError('BOARD_LINK_CLOSED', `${this.transport.address}: link closed`, { retriable: true }));
+    } catch (e) {
+      this.waitress.rejectAll(new EveError('BOARD_LINK_FAILED', `${this.transport.address}: ${(e as Error).message}`, { retriable: true, cause: e }));
+    }
+  }
+
+  /** Sends one request and waits for its response; strictly one in flight. */
+  private request(req: Request, signal?: AbortSignal): Promise<Response> {
+    const run = async (): Promise<Response> => {
+      const attempts = this.o.attempts ?? 2;
+      for (let attempt = 1; ; attempt++) {
+        const seq = (this.seq = (this.seq + 1) & 0xffff);
+        const enc = encodeRequest(req);
+        const frame = encodeFrame({ seq, type: enc.type, body: enc.body });
+        const answer = this.waitress.wait((m) => m.seq === seq, this.o.timeoutMs, `${this.transport.address} ${req.type}`, signal);
+        answer.catch(() => undefined); // observed below; keeps a failed write from leaving it unhandled
+        this.stats.bytesOut += frame.length;
+        await this.transport.write(frame, signal);
+        try {
+          const { res } = await answer;
+          if (res.type === 'nak') throw new BoardNakError(req.type, res.code, res.message);
+          return res;
+        } catch (e) {
+          if (!(e instanceof EveError && e.code === 'BOARD_TIMEOUT' && attempt < attempts)) throw e;
+        }
+      }
+    };
+    const p = this.queue.then(run, run);
+    this.queue = p.catch(() => undefined);
+    return p;
+  }
+
+  private async expect<T extends Response['type']>(req: Request, type: T, signal?: AbortSignal): Promise<Extract<Response, { type: T }>> {
+    const res = await this.request(req, signal);
+    if (res.type !== type) throw new EveError('BOARD_PROTOCOL', `${req.type}: expected ${type}, board answered ${res.type}`);
+    return res as Extract<Response, { type: T }>;
+  }
+
+  async identify(signal?: AbortSignal): Promise<Identity> {
+    const { identity } = await this.expect({ type: 'hello' }, 'identity', signal);
+    this.maxChunk = Math.max(16, Math.min(identity.maxChunkBytes, MAX_BODY_BYTES - 4));
+    return identity;
+  }
+
+  async deploy(pkg: Uint8Array, opts: { chunkBytes?: number; onProgress?(sent: number, total: number): void; signal?: AbortSignal } = {}): Promise<DeployReport> {
+    const chunk = Math.min(opts.chunkBytes ?? this.maxChunk, this.maxChunk);
+    const wireBefore = this.stats.bytesOut;
+    let st = await this.expect({ type: 'deployBegin', totalBytes: pkg.length, crc32: deployChecksum(pkg) }, 'deployStatus', opts.signal);
+    const resumedFrom = st.receivedBytes;
+    let chunks = 0;
+    while (st.receivedBytes < pkg.length) {
+      const at = st.receivedBytes;
+      try {
+        st = await this.expect({ type: 'deployChunk', offset: at, data: pkg.subarray(at, at + chunk) }, 'deployStatus', opts.signal);
+      } catch (e) {
+        // the board holds a different offset (e.g. a chunk was applied but its answer was lost): re-sync
+        if (e instanceof BoardNakError && e.nak === NakCode.BadOffset) {
+          st = await this.expect({ type: 'deployBegin', totalBytes: pkg.length, crc32: deployChecksum(pkg) }, 'deployStatus', opts.signal);
+          continue;
+        }
+        throw e;
+      }
+      chunks++;
+      opts.onProgress?.(st.receivedBytes, pkg.length);
+    }
+    await this.expect({ type: 'deployCommit' }, 'deployStatus', opts.signal);
+    return { bytes: pkg.length, resumedFrom, chunks, wireBytes: this.stats.bytesOut - wireBefore };
+  }
+
+  async selectMode(mode: number, signal?: AbortSignal) {
+    const { nowUs } = await this.expect({ type: 'selectMode', mode }, 'ack', signal);
+    return { nowUs };
+  }
+
+  async infer(input: Uint8Array, signal?: AbortSignal): Promise<InferResult> {
+    return (await this.expect({ type: 'infer', input }, 'inferResult', signal)).result;
+  }
+
+  async counters(signal?: AbortSignal): Promise<Counters> {
+    return (await this.expect({ type: 'getCounters' }, 'counters', signal)).counters;
+  }
+
+  async waitCharged(signal?: AbortSignal) {
+    const { nowUs } = await this.expect({ type: 'waitCharged' }, 'ack', signal);
+    return { nowUs };
+  }
+
+  async idle(durationUs: number, signal?: AbortSignal) {
+    const { nowUs } = await this.expect({ type: 'idle', durationUs }, 'ack', signal);
+    return { nowUs };
+  }
+
+  async close(): Promise<void> {
+    await this.transport.close();
+    await this.reading;
+  }
+}
+
+export class BoardNakError extends EveError {
+  constructor(readonly request: string, readonly nak: number, readonly reason: string) {
+    super('BOARD_NAK', `board refused ${request} (NAK ${nak}): ${reason}`, { retriable: nak === NakCode.BrownOut });
+  }
+}

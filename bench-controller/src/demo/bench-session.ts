@@ -1,0 +1,100 @@
+/**
+ * Connects to a bench — the virtual lab's sockets or real instruments from a config file —
+ * through the production code path: TCP transport, SCPI session, supply driver behind safety
+ * limits, EVE board client. Closing the session switches every supply output off.
+ */
+import { EveError, type HarvestTrace } from '@eve-bench/device-agent';
+import { TcpTransport, parseTransportUrl } from '../transport/index.js';
+import { ScpiSession } from '../scpi/scpi-session.js';
+import { openPowerSupply } from '../instruments/psu/open-power-supply.js';
+import { SafePowerSupply } from '../instruments/psu/safe-power-supply.js';
+import { EveBoardClient } from '../boards/eve-board-client.js';
+import { HarvestReplayer } from '../harvest/replayer.js';
+import { measureIdle } from '../measure/energy-window.js';
+import type { BenchBoard } from '../measure/measure-package.js';
+
+export interface SupplyEndpoint {
+  id: string;
+  url: string;
+  limits: Record<string, { maxVoltageV: number; maxCurrentA: number }>;
+}
+
+export interface BoardEndpoint {
+  id: string;
+  url: string;
+  supplyId: string;
+  channel: number;
+}
+
+export interface BenchSession {
+  boards: BenchBoard[];
+  close(): Promise<void>;
+}
+
+export interface ConnectOptions {
+  supplies: SupplyEndpoint[];
+  boards: BoardEndpoint[];
+  trace: HarvestTrace;
+  railVoltageV: number;
+  idleWindowUs: number;
+  log(line: string): void;
+}
+
+function tcpOf(url: string): TcpTransport {
+  const t = parseTransportUrl(url);
+  if (t.kind !== 'tcp') {
+    throw new EveError('TRANSPORT_UNSUPPORTED', `${url}: only tcp:// transports are supported so far (serial is tracked in issue 5)`);
+  }
+  return new TcpTransport(t.host, t.port, { connectTimeoutMs: 5000 });
+}
+
+export async function connectBench(o: ConnectOptions): Promise<BenchSession> {
+  const closers: Array<() => Promise<void>> = [];
+  const close = async () => {
+    for (const c of closers.reverse()) await c().catch((e) => o.log(`warning: while closing: ${(e as Error).message}`));
+    closers.length = 0;
+  };
+  try {
+    const supplies = new Map<string, SafePowerSupply>();
+    for (const s of o.supplies) {
+      const transport = tcpOf(s.url);
+      await transport.open();
+      closers.push(() => transport.close());
+      const session = new ScpiSession(transport, { timeoutMs: 2000 });
+      const limits = Object.fromEntries(Object.entries(s.limits).map(([ch, l]) => [Number(ch), l]));
+      const psu = new SafePowerSupply(await openPowerSupply(session), limits);
+      closers.push(() => psu.shutdown());
+      supplies.set(s.id, psu);
+      o.log(`supply ${s.id}: ${psu.identity.vendor} ${psu.identity.model} at ${s.url}`);
+    }
+    const boards: BenchBoard[] = [];
+    for (const b of o.boards) {
+      const psu = supplies.get(b.supplyId);
+      if (!psu) throw new EveError('CONFIG_INVALID', `board ${b.id}: no supply '${b.supplyId}'`);
+      if (psu.energyResolutionJ === undefined) {
+        throw new EveError('MEASURE_NO_ENERGY', `supply ${b.supplyId} (${psu.identity.model}) has no energy reading; readback integration is tracked in issue 5`);
+      }
+      // Power first: a board on a harvest-limited rail boots when its capacitor reaches turn-on.
+      const replayer = new HarvestReplayer(psu, b.channel, o.trace, { voltageV: o.railVoltageV, minCurrentA: 0.001, loop: true });
+      await replayer.start(0);
+      const transport = tcpOf(b.url);
+      await transport.open();
+      closers.push(() => transport.close());
+      const client = new EveBoardClient(transport, { timeoutMs: 5000 });
+      closers.push(() => client.close());
+      const id = await client.identify();
+      await replayer.start((await client.counters()).nowUs);
+      const board: BenchBoard = {
+        id: b.id, client, psu, channel: b.channel, energyResolutionJ: psu.energyResolutionJ, replayer,
+        idle: { powerW: 0, durationUs: 1, energyJ: 0 },
+      };
+      board.idle = await measureIdle({ board: client, psu, channel: b.channel, energyResolutionJ: psu.energyResolutionJ, replayer }, o.idleWindowUs);
+      o.log(`board ${b.id}: ${id.boardId} (${id.deviceProfile}, ${id.firmware}) at ${b.url}; idle ${(board.idle.powerW * 1e6).toFixed(2)} µW`);
+      boards.push(board);
+    }
+    return { boards, close };
+  } catch (e) {
+    await close();
+    throw e;
+  }
+}

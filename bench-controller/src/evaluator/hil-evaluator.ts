@@ -1,0 +1,66 @@
+/**
+ * The hardware-in-the-loop Evaluator: the search's port, implemented by the bench. For each
+ * candidate it derives nested masks from the shared weights, fine-tunes them jointly (one short
+ * epoch, as RT3/EVE do per child network), builds and checks one `.eve` package, measures
+ * accuracy with the device runtime on the validation split, then deploys the package to the
+ * next free board and measures each mode's latency and energy there. The search only ever sees
+ * measured costs; `costSource` says whether they came from virtual or physical boards.
+ */
+import {
+  fineTuneJoint, nestedMagnitudeKeep,
+  type Candidate, type Dataset, type Evaluation, type Evaluator, type TrainedModel,
+} from '@eve-bench/search';
+import { buildPackage, runtimeAccuracy, type BuiltPackage } from './package-builder.js';
+import { measurePackage, type BenchBoard, type MeasureHooks, type PackageMeasurement } from '../measure/measure-package.js';
+
+export interface HilEvaluatorOptions {
+  boards: BenchBoard[];
+  dense: TrainedModel;
+  dataset: Dataset;
+  modeNames: string[];
+  costSource: 'virtual' | 'hardware';
+  /** Joint fine-tuning per candidate; omit to score masks on the dense weights as they are. */
+  fineTune?: { epochs: number; batchSize: number; learningRate: number; seed: number; lossWeights: number[]; trainCount: number };
+  /** Validation images used for accuracy (runtime, host side). */
+  accuracyImages: number;
+  /** Inputs per measurement window on the board. */
+  measureInputs: Uint8Array[];
+  /** Measurement hooks (telemetry, store); `current()` names the candidate being measured. */
+  hooks?: MeasureHooks;
+  onPackage?(candidateIndex: number, built: BuiltPackage, measured: PackageMeasurement): void | Promise<void>;
+}
+
+export class HilEvaluator implements Evaluator {
+  private next = 0;
+  private count = 0;
+
+  constructor(private readonly o: HilEvaluatorOptions) {}
+
+  /** Name of the candidate being evaluated, for telemetry. */
+  current(): string {
+    return `candidate-${this.count - 1}`;
+  }
+
+  async evaluate(candidate: Candidate, signal?: AbortSignal): Promise<Evaluation> {
+    const index = this.count++;
+    const keep = nestedMagnitudeKeep(this.o.dense, candidate.sparsity);
+    const tuned = this.o.fineTune
+      ? await fineTuneJoint(this.o.dense, keep, this.o.dataset, { ...this.o.fineTune, signal })
+      : this.o.dense;
+    const built = buildPackage(tuned, keep, `candidate-${index}`, this.o.modeNames);
+    const board = this.o.boards[this.next++ % this.o.boards.length]!;
+    const measured = await measurePackage(board, built.pkg, built.bytes, this.o.measureInputs, undefined, this.o.hooks, signal);
+    await this.o.onPackage?.(index, built, measured);
+    return {
+      candidate,
+      costSource: this.o.costSource,
+      packageBytes: built.bytes.length,
+      modes: measured.modes.map((m) => ({
+        accuracy: runtimeAccuracy(built.pkg, m.mode, this.o.dataset.val, this.o.accuracyImages),
+        latencyUs: m.latencyUs,
+        energyUj: m.energyUj,
+        sparsity: m.sparsity,
+      })),
+    };
+  }
+}

@@ -1,0 +1,68 @@
+/**
+ * Deploy one package to one board and measure every mode: latency from the board's own
+ * timestamps, active energy from the supply over a window of back-to-back inferences, and,
+ * when labels are given, the accuracy of the predictions the board itself returned.
+ */
+import type { EvePackage } from '@eve-bench/device-agent';
+import type { BoardClient, DeployReport } from '../boards/board-client.js';
+import type { PowerSupply } from '../instruments/psu/power-supply.js';
+import type { HarvestReplayer } from '../harvest/replayer.js';
+import { measureWindow, type IdleMeasurement, type WindowMeasurement } from './energy-window.js';
+
+export interface BenchBoard {
+  id: string;
+  client: BoardClient;
+  psu: PowerSupply;
+  channel: number;
+  energyResolutionJ: number;
+  replayer?: HarvestReplayer;
+  idle: IdleMeasurement;
+}
+
+export interface ModeMeasurement extends WindowMeasurement {
+  mode: number;
+  name: string;
+  sparsity: number;
+  /** Share of the window's predictions that matched the labels (undefined without labels). */
+  boardAccuracy?: number;
+}
+
+export interface PackageMeasurement {
+  board: string;
+  deploy: DeployReport;
+  modes: ModeMeasurement[];
+}
+
+export interface MeasureHooks {
+  onDeployed?(board: BenchBoard, deploy: DeployReport): void | Promise<void>;
+  onMode?(board: BenchBoard, m: ModeMeasurement): void | Promise<void>;
+}
+
+export async function measurePackage(
+  b: BenchBoard,
+  pkg: EvePackage,
+  bytes: Uint8Array,
+  inputs: Uint8Array[],
+  labels: Uint8Array | undefined,
+  hooks: MeasureHooks = {},
+  signal?: AbortSignal,
+): Promise<PackageMeasurement> {
+  const deploy = await b.client.deploy(bytes, { signal });
+  await hooks.onDeployed?.(b, deploy);
+  const modes: ModeMeasurement[] = [];
+  for (let mode = 0; mode < pkg.modes.length; mode++) {
+    signal?.throwIfAborted();
+    await b.client.selectMode(mode);
+    const w = await measureWindow({ board: b.client, psu: b.psu, channel: b.channel, energyResolutionJ: b.energyResolutionJ, replayer: b.replayer }, inputs, b.idle);
+    let boardAccuracy: number | undefined;
+    if (labels) {
+      let ok = 0;
+      w.predictions.forEach((p, i) => { if (p === labels[i]) ok++; });
+      boardAccuracy = ok / w.predictions.length;
+    }
+    const m: ModeMeasurement = { ...w, mode, name: pkg.modes[mode]!.name, sparsity: pkg.modes[mode]!.sparsity, boardAccuracy };
+    modes.push(m);
+    await hooks.onMode?.(b, m);
+  }
+  return { board: b.id, deploy, modes };
+}
