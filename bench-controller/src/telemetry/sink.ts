@@ -34,13 +34,14 @@ export class Stamper {
     const source = `${this.bench}/${board}`;
     const key = `${source}/${kind}`;
     const seq = this.seqs.get(key) ?? 0;
-    this.seqs.set(key, seq + 1);
     const payload = { ...body, source, session: this.session, seq, hostTime: this.now() };
     const r = SCHEMAS[kind].safeParse(payload);
     if (!r.success) {
       const i = r.error.issues[0]!;
       throw new EveError('TELEMETRY_INVALID', `${topic}: ${i.path.join('.') || '(payload)'}: ${i.message}`);
     }
+    // only a message that leaves takes a sequence number, so a gap always means a loss
+    this.seqs.set(key, seq + 1);
     return { topic, payload: r.data };
   }
 }
