@@ -48,9 +48,9 @@ export function demoPlan(quick: boolean): DemoPlan {
       }
     : {
         ...common,
-        trainCount: 20000, valCount: 2000, testCount: 2000, epochs: 4,
-        searchBudget: 12, candidateFineTune: { epochs: 1, trainCount: 5000 }, finalFineTune: { epochs: 2 },
+        trainCount: 30000, valCount: 2000, testCount: 2000, epochs: 4,
+        searchBudget: 16, candidateFineTune: { epochs: 1, trainCount: 10000 }, finalFineTune: { epochs: 3 },
         windowInferences: 40, accuracyImages: 2000, boardTestImages: 1000,
-        maxDropPoints: [1, 2, 4],
+        maxDropPoints: [1, 2.5, 4],
       };
 }
