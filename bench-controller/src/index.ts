@@ -27,3 +27,4 @@ export * from './measure/energy-window.js';
 export * from './measure/measure-package.js';
 export * from './evaluator/package-builder.js';
 export * from './evaluator/hil-evaluator.js';
+export * from './transport/tcp-listen.js';

@@ -5,6 +5,7 @@
  * board's agent keeps its state across reconnects, like a real board would.
  */
 import { createServer, type Socket } from 'node:net';
+import { listenTcp } from '../transport/tcp-listen.js';
 
 export interface ByteAgent {
   receive(bytes: Uint8Array): void;
@@ -47,12 +48,7 @@ export async function serveBoard(
     });
     socket.on('close', () => { if (active === socket) active = undefined; });
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve());
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : o.port;
+  const port = await listenTcp(server, o.host, o.port, 'board server');
   return {
     port,
     close: () => new Promise<void>((resolve) => {

@@ -4,8 +4,8 @@
  * Every client shares the one instrument (setpoints, selected channel, error queue), as on the
  * real thing. Nothing a client sends can crash the server: bad input lands in the error queue.
  */
+import { listenTcp } from '../transport/tcp-listen.js';
 import { createServer, type Socket } from 'node:net';
-import { EveError } from '@eve-bench/device-agent';
 import { ScpiExecError, matchNodes, parseUnit, splitUnits, undefinedHeader, type HeaderNode } from './scpi-server-parser.js';
 import { buildCommandTable, type CommandSpec } from './scpi-server-commands.js';
 import type { SimPsu } from './sim-psu.js';
@@ -114,15 +114,10 @@ export async function serveScpi(psu: SimPsu, options: ScpiServerOptions): Promis
     socket.on('error', () => socket.destroy());
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', (e) => reject(new EveError('SIM_LISTEN_FAILED', `SCPI simulator cannot listen on ${options.host}:${options.port}`, { cause: e })));
-    server.listen(options.port, options.host, () => resolve());
-  });
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new EveError('SIM_LISTEN_FAILED', 'SCPI simulator has no TCP address');
+  const port = await listenTcp(server, options.host, options.port, 'SCPI simulator');
   let closing: Promise<void> | undefined;
   return {
-    port: address.port,
+    port,
     close: () => {
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));

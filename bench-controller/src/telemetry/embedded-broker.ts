@@ -5,6 +5,7 @@
  */
 import { createServer, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
+import { listenTcp } from '../transport/tcp-listen.js';
 
 export interface EmbeddedBroker {
   url: string;
@@ -22,12 +23,10 @@ export async function startEmbeddedBroker(o: { host: string; port: number }): Pr
     s.on('close', () => sockets.delete(s));
     broker.handle(s);
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(o.port, o.host, () => resolve());
+  const port = await listenTcp(server, o.host, o.port, 'embedded MQTT broker').catch(async (e) => {
+    await new Promise<void>((r) => broker.close(() => r()));
+    throw e;
   });
-  const addr = server.address();
-  const port = typeof addr === 'object' && addr ? addr.port : o.port;
   return {
     url: `mqtt://${o.host}:${port}`,
     protocolVersion: 4,
