@@ -9,6 +9,8 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isEveError } from '@eve-bench/device-agent';
 import { registerDemo } from './demo-command.js';
+import { registerLab } from './lab-command.js';
+import { registerPackage } from './package-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('eve')
@@ -18,6 +20,8 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'eve: ')) });
   registerDemo(program);
+  registerLab(program);
+  registerPackage(program);
   return program;
 }
 
