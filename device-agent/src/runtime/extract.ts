@@ -1,11 +1,11 @@
 /**
  * Run-time model extraction: a mode of a package becomes a runnable model by choosing, per
- * layer, the slice of stored row ends that belongs to the mode — O(1) per layer here, since the
- * ends of every mode are stored; no weight is copied and nothing proportional to the weights is
- * allocated (only activation buffers, sized by layer outputs).
+ * layer, the slice of stored row ends that belongs to the mode — O(1) per layer, since the ends
+ * of every mode are stored; no weight is copied and, given the package's workspace, nothing is
+ * allocated beyond a closure per layer.
  */
 import { EveError } from '../errors/eve-error.js';
-import type { EvePackage, DensePackageLayer } from '../format/package-types.js';
+import type { EvePackage, DensePackageLayer, PackageLayer } from '../format/package-types.js';
 import type { KernelFormat } from '../format/model-spec.js';
 import { argmax, denseF32, reluInPlace, rowPrefixSparseF32, softmaxInPlace } from './kernels.js';
 
@@ -26,7 +26,8 @@ export interface RunnableModel {
   mode: number;
   inputLength: number;
   outputLength: number;
-  ops: LayerOps[];
+  /** Operations per layer for the cost model (computed on first use). */
+  readonly ops: LayerOps[];
   /** Runs the model; the returned array is reused by the next call. */
   run(input: Float32Array): Float32Array;
   predict(input: Float32Array): number;
@@ -36,71 +37,119 @@ export interface RunnableModel {
   weightViews(): Float32Array[];
 }
 
-type Step = (x: Float32Array) => Float32Array;
-
-function denseStep(l: DensePackageLayer, mode: number): { step: Step; ops: LayerOps } {
-  const y = new Float32Array(l.outFeatures);
-  const rows = l.outFeatures;
-  if (l.format === 'dense') {
-    return {
-      step: (x) => { denseF32(l.values, l.bias, x, y, rows, l.inFeatures); return y; },
-      ops: { kind: 'dense', format: 'dense', rows, cols: l.inFeatures, macs: rows * l.inFeatures, indexReads: 0, outputs: rows },
-    };
-  }
-  const ends = l.rowEnds.subarray(mode * rows, (mode + 1) * rows);
-  let macs = 0;
-  for (let r = 0; r < rows; r++) macs += ends[r]! - l.rowStarts[r]!;
-  return {
-    step: (x) => { rowPrefixSparseF32(l.values, l.columns, l.rowStarts, ends, l.bias, x, y, rows); return y; },
-    ops: { kind: 'dense', format: 'rowPrefixSparse', rows, cols: l.inFeatures, macs, indexReads: macs, outputs: rows },
-  };
+/**
+ * Activation memory for running a package's models: an output view per layer, alternating
+ * between two buffers as wide as the widest layer, plus the input. Allocated once per package
+ * (at deploy, as an MCU reserves SRAM) and shared by every mode, so extraction allocates nothing
+ * that grows with the network.
+ */
+export interface Workspace {
+  input: Float32Array;
+  /** Output view of each layer (index-aligned with pkg.layers; in-place layers reuse their input). */
+  outs: Float32Array[];
 }
 
-export function extract(pkg: EvePackage, mode: number): RunnableModel {
+export function createWorkspace(pkg: EvePackage): Workspace {
+  const inputLength = pkg.input[0] * pkg.input[1] * pkg.input[2];
+  let widest = Math.max(1, pkg.outputs);
+  for (const l of pkg.layers) if (l.kind === 'dense') widest = Math.max(widest, l.outFeatures);
+  const bufs = [new Float32Array(widest), new Float32Array(widest)];
+  let flip = 0;
+  const input = new Float32Array(inputLength);
+  let current = input;
+  const outs = pkg.layers.map((l) => {
+    if (l.kind === 'dense') current = bufs[flip ^= 1]!.subarray(0, l.outFeatures);
+    return current;
+  });
+  return { input, outs };
+}
+
+interface LayerPlan {
+  layer: PackageLayer;
+  /** Sparse layers: where this mode's row ends start in layer.rowEnds. */
+  endsAt: number;
+  out: Float32Array;
+}
+
+function layerOps(l: DensePackageLayer, endsAt: number): LayerOps {
+  const rows = l.outFeatures;
+  if (l.format === 'dense') return { kind: 'dense', format: 'dense', rows, cols: l.inFeatures, macs: rows * l.inFeatures, indexReads: 0, outputs: rows };
+  let macs = 0;
+  for (let r = 0; r < rows; r++) macs += l.rowEnds[endsAt + r]! - l.rowStarts[r]!;
+  return { kind: 'dense', format: 'rowPrefixSparse', rows, cols: l.inFeatures, macs, indexReads: macs, outputs: rows };
+}
+
+class ExtractedModel implements RunnableModel {
+  readonly inputLength: number;
+  readonly outputLength: number;
+  private opsCache: LayerOps[] | undefined;
+
+  constructor(readonly mode: number, private readonly plan: LayerPlan[], private readonly ws: Workspace, outputs: number) {
+    this.inputLength = ws.input.length;
+    this.outputLength = outputs;
+  }
+
+  /** Priced on demand (O(rows)), so choosing a mode stays O(layers). */
+  get ops(): LayerOps[] {
+    if (!this.opsCache) {
+      let width = this.inputLength;
+      this.opsCache = this.plan.map(({ layer: l, endsAt }) => {
+        if (l.kind === 'dense') { width = l.outFeatures; return layerOps(l, endsAt); }
+        return { kind: l.kind, rows: 0, cols: 0, macs: 0, indexReads: 0, outputs: width };
+      });
+    }
+    return this.opsCache;
+  }
+
+  run(input: Float32Array): Float32Array {
+    if (input.length !== this.inputLength) throw new EveError('INPUT_SIZE', `input has ${input.length} values, the model takes ${this.inputLength}`);
+    // relu/softmax work in place, so never hand the caller's array to the first layer
+    this.ws.input.set(input);
+    return this.exec();
+  }
+
+  runUint8(input: Uint8Array): Float32Array {
+    if (input.length !== this.inputLength) throw new EveError('INPUT_SIZE', `input has ${input.length} bytes, the model takes ${this.inputLength}`);
+    const x = this.ws.input;
+    for (let i = 0; i < x.length; i++) x[i] = input[i]! / 255;
+    return this.exec();
+  }
+
+  predict(input: Float32Array): number {
+    return argmax(this.run(input));
+  }
+
+  weightViews(): Float32Array[] {
+    return this.plan.flatMap((p) => (p.layer.kind === 'dense' ? [p.layer.values] : []));
+  }
+
+  private exec(): Float32Array {
+    let x = this.ws.input;
+    for (const { layer: l, endsAt, out } of this.plan) {
+      if (l.kind === 'dense') {
+        if (l.format === 'dense') denseF32(l.values, l.bias, x, out, l.outFeatures, l.inFeatures);
+        else rowPrefixSparseF32(l.values, l.columns, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, l.outFeatures);
+        x = out;
+      } else if (l.kind === 'relu') reluInPlace(x);
+      else if (l.kind === 'softmax') softmaxInPlace(x);
+    }
+    return x;
+  }
+}
+
+/**
+ * The mode's model: per sparse layer, the offset of that mode's row ends — O(1) per layer, no
+ * weight copied. Pass the package's workspace to share activation memory across modes (a board
+ * does); models sharing a workspace must not run concurrently, and `run`'s result is reused.
+ */
+export function extract(pkg: EvePackage, mode: number, ws: Workspace = createWorkspace(pkg)): RunnableModel {
   if (!Number.isInteger(mode) || mode < 0 || mode >= pkg.modes.length) {
     throw new EveError('MODE_OUT_OF_RANGE', `mode ${mode} is not in 0..${pkg.modes.length - 1} of package '${pkg.name}'`);
   }
-  const inputLength = pkg.input[0] * pkg.input[1] * pkg.input[2];
-  const steps: Step[] = [];
-  const ops: LayerOps[] = [];
-  const views: Float32Array[] = [];
-  let width = inputLength;
-  for (const l of pkg.layers) {
-    if (l.kind === 'dense') {
-      const d = denseStep(l, mode);
-      steps.push(d.step);
-      ops.push(d.ops);
-      views.push(l.values);
-      width = l.outFeatures;
-    } else if (l.kind === 'relu') {
-      steps.push((x) => { reluInPlace(x); return x; });
-      ops.push({ kind: 'relu', rows: 0, cols: 0, macs: 0, indexReads: 0, outputs: width });
-    } else if (l.kind === 'softmax') {
-      steps.push((x) => { softmaxInPlace(x); return x; });
-      ops.push({ kind: 'softmax', rows: 0, cols: 0, macs: 0, indexReads: 0, outputs: width });
-    } else {
-      ops.push({ kind: 'flatten', rows: 0, cols: 0, macs: 0, indexReads: 0, outputs: width });
-    }
+  const plan: LayerPlan[] = [];
+  for (let i = 0; i < pkg.layers.length; i++) {
+    const l = pkg.layers[i]!;
+    plan.push({ layer: l, endsAt: l.kind === 'dense' ? mode * l.outFeatures : 0, out: ws.outs[i]! });
   }
-  const scaled = new Float32Array(inputLength);
-  const first = new Float32Array(inputLength);
-  const run = (input: Float32Array): Float32Array => {
-    if (input.length !== inputLength) throw new EveError('INPUT_SIZE', `input has ${input.length} values, the model takes ${inputLength}`);
-    // relu/softmax work in place, so never hand the caller's array to the first layer
-    first.set(input);
-    let x: Float32Array = first;
-    for (const s of steps) x = s(x);
-    return x;
-  };
-  return {
-    mode, inputLength, outputLength: pkg.outputs, ops,
-    run,
-    predict: (input) => argmax(run(input)),
-    runUint8: (input) => {
-      if (input.length !== inputLength) throw new EveError('INPUT_SIZE', `input has ${input.length} bytes, the model takes ${inputLength}`);
-      for (let i = 0; i < inputLength; i++) scaled[i] = input[i]! / 255;
-      return run(scaled);
-    },
-    weightViews: () => views,
-  };
+  return new ExtractedModel(mode, plan, ws, pkg.outputs);
 }

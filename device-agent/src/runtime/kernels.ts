@@ -23,16 +23,16 @@ export function denseF32(w: Float32Array, bias: Float32Array, x: Float32Array, y
 }
 
 /**
- * Row-prefix sparse: row r uses stored entries rowStarts[r] .. ends[r] (the mode's prefix),
- * each a (value, column) pair.
+ * Row-prefix sparse: row r uses stored entries rowStarts[r] .. ends[endsAt + r] (the mode's
+ * prefix), each a (value, column) pair. `endsAt` selects the mode's slice of the row ends.
  */
 export function rowPrefixSparseF32(
-  values: Float32Array, columns: Uint16Array, rowStarts: Uint32Array, ends: Uint32Array,
+  values: Float32Array, columns: Uint16Array, rowStarts: Uint32Array, ends: Uint32Array, endsAt: number,
   bias: Float32Array, x: Float32Array, y: Float32Array, rows: number,
 ): void {
   for (let r = 0; r < rows; r++) {
     let i = rowStarts[r]!;
-    const end = ends[r]!;
+    const end = ends[endsAt + r]!;
     const tail = end - ((end - i) & 3);
     let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
     for (; i < tail; i += 4) {

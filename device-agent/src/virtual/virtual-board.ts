@@ -8,7 +8,7 @@
 import { EveError } from '../errors/eve-error.js';
 import { readPackage } from '../format/reader.js';
 import type { EvePackage } from '../format/package-types.js';
-import { extract, type RunnableModel } from '../runtime/extract.js';
+import { createWorkspace, extract, type RunnableModel } from '../runtime/extract.js';
 import { argmax } from '../runtime/kernels.js';
 import { estimateInference } from '../cost/cost-model.js';
 import type { DeviceProfile } from '../cost/device-profile.js';
@@ -99,7 +99,8 @@ export class VirtualBoard implements BoardHost {
       throw new BoardFault(NakCode.PackageInvalid, (e as Error).message);
     }
     this.pkgCrc = d.crc32;
-    this.models = this.pkg.modes.map((_, m) => extract(this.pkg!, m));
+    const ws = createWorkspace(this.pkg);
+    this.models = this.pkg.modes.map((_, m) => extract(this.pkg!, m, ws));
     this.mode = 0;
     d.committed = true;
     return d;
@@ -128,7 +129,7 @@ export class VirtualBoard implements BoardHost {
       throw new BoardFault(NakCode.BrownOut, `brown-out after ${(r.elapsedS * 1e6).toFixed(1)} us of a ${(cost.seconds * 1e6).toFixed(1)} us inference`);
     }
     this.counters.inferences++;
-    const output = Float32Array.from(model.runUint8(input));
+    const output = Float32Array.from(model.runUint8(input)); // copy: the workspace is reused
     return { predicted: argmax(output), mode: this.mode, startUs, endUs: this.o.clock.nowUs(), cycles: cost.cycles, output };
   }
 
