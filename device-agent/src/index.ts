@@ -20,3 +20,6 @@ export * from './virtual/virtual-board.js';
 export * from './harvest/trace.js';
 export * from './harvest/generators.js';
 export * from './format/random-spec.js';
+export * from './harvest/bundled.js';
+export * from './policy/mode-policy.js';
+export * from './policy/intermittent-sim.js';

@@ -15,6 +15,36 @@ import { createWorkspace, extract, type RunnableModel } from '../runtime/extract
 import { estimateInference, getProfile } from '../cost/cost-model.js';
 import { mulberry32 } from '../harvest/generators.js';
 import { fuzzReader } from './fuzz.js';
+import { bundledTraces } from '../harvest/bundled.js';
+import { DEFAULT_POLICY, selectMode, singleModelPolicy, type ModeCost } from '../policy/mode-policy.js';
+import { simulateIntermittent } from '../policy/intermittent-sim.js';
+
+/**
+ * Mode-policy table: correct inferences per hour on each bundled trace, one request a second,
+ * 100 µF rail capacitor. Mode costs are those `npm run demo` measured on the virtual STM32L476
+ * (BENCHMARKS.md), passed in as data.
+ */
+function policyTable() {
+  const modes: ModeCost[] = [
+    { energyJ: 79.8e-6, latencyS: 3563e-6, accuracy: 0.974 },
+    { energyJ: 25.2e-6, latencyS: 1117e-6, accuracy: 0.970 },
+    { energyJ: 16.1e-6, latencyS: 709e-6, accuracy: 0.955 },
+  ];
+  const dense: ModeCost[] = [{ energyJ: 122.8e-6, latencyS: 5553e-6, accuracy: 0.968 }];
+  const storage = { capacitanceF: 100e-6, maxV: 3.3, brownOutV: 1.8 };
+  return bundledTraces().map((trace) => {
+    const run = (m: ModeCost[], policy: typeof selectMode) =>
+      simulateIntermittent({ trace, storage, modes: m, periodS: 1, sleepPowerW: 4.6e-6, policy, options: DEFAULT_POLICY }).correctPerHour;
+    return {
+      trace: trace.name,
+      provenance: trace.provenance,
+      multiMode: run(modes, selectMode),
+      densestOnly: run(modes, singleModelPolicy(0)),
+      sparsestOnly: run(modes, singleModelPolicy(2)),
+      denseUnpruned: run(dense, singleModelPolicy(0)),
+    };
+  });
+}
 
 const SPARSITY = [0.5, 0.8, 0.9];
 const NETWORKS: Record<string, number[]> = { 'lenet-300-100': [784, 300, 100, 10], 'mlp-small': [784, 128, 64, 10] };
@@ -112,7 +142,8 @@ function main() {
   const networks = Object.entries(NETWORKS).map(([n, d]) => benchNetwork(n, d));
   const fuzzCases = Number(process.env.EVE_FUZZ_CASES ?? 100_000);
   const fuzz = fuzzReader(writePackage(spec([64, 32, 10], SPARSITY, 'rowPrefixSparse', 2)), fuzzCases, 7);
-  const result = { date: new Date().toISOString(), node: process.version, networks, fuzz, durationS: (Date.now() - started) / 1000 };
+  const policy = policyTable();
+  const result = { date: new Date().toISOString(), node: process.version, networks, fuzz, policy, durationS: (Date.now() - started) / 1000 };
   const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/runtime.json'), JSON.stringify(result, null, 2) + '\n');
@@ -124,6 +155,8 @@ function main() {
     console.log(`geomean host ${f(n.geomeanHostSpeedup)}x, cycles (M4F) ${f(n.geomeanCycleSpeedupM4F)}x; extraction ${f(n.extractUs, 3)} µs = ${f(n.extractionOverhead * 100, 3)} % of a sparsest inference`);
     console.log(`bytes: package ${n.packageBytes}, densest mode alone ${n.densestModeBytes} (${f(n.packageBytes / n.densestModeBytes, 3)}x), three separate models ${n.separateModelsBytes}, dense model ${n.denseModelBytes}`);
   }
+  console.log('\ncorrect inferences per hour (1 request/s): trace, multi-mode, densest only, sparsest only, dense unpruned');
+  for (const p of policy) console.log(`${p.trace.padEnd(14)} ${f(p.multiMode, 0).padStart(7)} ${f(p.densestOnly, 0).padStart(7)} ${f(p.sparsestOnly, 0).padStart(7)} ${f(p.denseUnpruned, 0).padStart(7)}`);
   console.log(`\nfuzz: ${fuzz.cases} mutated packages, ${fuzz.rejected} rejected with typed errors, ${fuzz.accepted} accepted, ${fuzz.crashes} crashes, ${fuzz.hangs} hangs (slowest ${f(fuzz.slowestMs, 2)} ms)`);
   if (fuzz.firstCrash) console.log(`first crash: ${fuzz.firstCrash}`);
   console.log('wrote bench/results/runtime.json');
