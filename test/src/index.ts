@@ -1,1 +1,2 @@
 export * from './run-cli.js';
+export * from './system-tools.js';

@@ -90,6 +90,11 @@ function table(): Array<[string, Omit<CommandSpec, 'expansions'>]> {
       set: (c) => { argCount(c, 1, 1); c.psu.beep = boolArg(c.args[0]!); },
       query: (c) => onOff(c.psu.beep),
     }],
+    // over-temperature protection switch (DP800 programming guide, :SYSTem:OTP); sigrok reads it
+    ['SYSTem:OTP', {
+      set: (c) => { argCount(c, 1, 1); c.psu.otp = boolArg(c.args[0]!); },
+      query: (c) => onOff(c.psu.otp),
+    }],
     ['INSTrument:NSELect', {
       set: (c) => {
         argCount(c, 1, 1);

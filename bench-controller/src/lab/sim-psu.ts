@@ -187,6 +187,8 @@ export class SimPsu {
   /** Channel addressed by commands without an explicit one (`:INST:NSEL`). */
   selected = 1;
   beep = true;
+  /** Over-temperature protection enabled (front-panel setting). */
+  otp = true;
 
   constructor(options: SimPsuOptions = {}) {
     const serial = options.serial ?? 'DP8SIM0001';
