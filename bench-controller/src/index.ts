@@ -28,3 +28,5 @@ export * from './measure/measure-package.js';
 export * from './evaluator/package-builder.js';
 export * from './evaluator/hil-evaluator.js';
 export * from './transport/tcp-listen.js';
+export * from './transport/serial-transport.js';
+export * from './session/bench-session.js';

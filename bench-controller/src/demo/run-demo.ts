@@ -14,7 +14,7 @@ import {
 } from '@eve-bench/search';
 import type { BenchConfig } from '../config/bench-config.js';
 import { defaultVirtualBoards, startVirtualLab, type VirtualLab } from '../lab/virtual-lab.js';
-import { connectBench, type BenchSession } from './bench-session.js';
+import { connectBench, type BenchSession } from '../session/bench-session.js';
 import { demoPlan, type DemoPlan } from './plan.js';
 import { startDemoTelemetry, type DemoTelemetry } from './demo-telemetry.js';
 import { buildPackage, inputsOf, runtimeAccuracy, type BuiltPackage } from '../evaluator/package-builder.js';

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createTransport, parseTransportUrl } from './transport-url.js';
+import { SerialTransport } from './serial-transport.js';
 import { TcpTransport } from './tcp-transport.js';
 
 describe('parseTransportUrl', () => {
@@ -33,6 +34,6 @@ describe('parseTransportUrl', () => {
 
   it('creates a TCP transport; serial is refused with a typed error until its binding lands', () => {
     expect(createTransport('tcp://127.0.0.1:5555')).toBeInstanceOf(TcpTransport);
-    expect(() => createTransport('serial:///dev/ttyUSB0')).toThrow(expect.objectContaining({ code: 'TRANSPORT_UNSUPPORTED' }));
+    expect(createTransport('serial:///dev/ttyUSB0?baud=9600')).toBeInstanceOf(SerialTransport);
   });
 });

@@ -7,6 +7,7 @@
 import { EveError } from '@eve-bench/device-agent';
 import type { ByteTransport } from './byte-transport.js';
 import { TcpTransport, type TcpTransportOptions } from './tcp-transport.js';
+import { SerialTransport } from './serial-transport.js';
 
 export type TransportDescriptor =
   | { kind: 'tcp'; host: string; port: number }
@@ -56,9 +57,9 @@ export function parseTransportUrl(url: string): TransportDescriptor {
   throw bad(url, `unknown scheme '${u.protocol}'`);
 }
 
-/** A transport for a URL or descriptor. Serial needs the serialport binding, which is not wired yet. */
+/** A transport for a URL or descriptor. */
 export function createTransport(target: string | TransportDescriptor, tcp: TcpTransportOptions = {}): ByteTransport {
   const d = typeof target === 'string' ? parseTransportUrl(target) : target;
   if (d.kind === 'tcp') return new TcpTransport(d.host, d.port, tcp);
-  throw new EveError('TRANSPORT_UNSUPPORTED', `serial transport for ${d.path} is not available in this build yet; use a tcp:// URL (e.g. via ser2net)`);
+  return new SerialTransport(d.path, { baudRate: d.baudRate });
 }

@@ -4,7 +4,7 @@
  * limits, EVE board client. Closing the session switches every supply output off.
  */
 import { EveError, type HarvestTrace } from '@eve-bench/device-agent';
-import { TcpTransport, parseTransportUrl } from '../transport/index.js';
+import { createTransport } from '../transport/transport-url.js';
 import { ScpiSession } from '../scpi/scpi-session.js';
 import { openPowerSupply } from '../instruments/psu/open-power-supply.js';
 import { SafePowerSupply } from '../instruments/psu/safe-power-supply.js';
@@ -40,14 +40,6 @@ export interface ConnectOptions {
   log(line: string): void;
 }
 
-function tcpOf(url: string): TcpTransport {
-  const t = parseTransportUrl(url);
-  if (t.kind !== 'tcp') {
-    throw new EveError('TRANSPORT_UNSUPPORTED', `${url}: only tcp:// transports are supported so far (serial is tracked in issue 5)`);
-  }
-  return new TcpTransport(t.host, t.port, { connectTimeoutMs: 5000 });
-}
-
 export async function connectBench(o: ConnectOptions): Promise<BenchSession> {
   const closers: Array<() => Promise<void>> = [];
   const close = async () => {
@@ -57,7 +49,7 @@ export async function connectBench(o: ConnectOptions): Promise<BenchSession> {
   try {
     const supplies = new Map<string, SafePowerSupply>();
     for (const s of o.supplies) {
-      const transport = tcpOf(s.url);
+      const transport = createTransport(s.url, { connectTimeoutMs: 5000 });
       await transport.open();
       closers.push(() => transport.close());
       const session = new ScpiSession(transport, { timeoutMs: 2000 });
@@ -77,7 +69,7 @@ export async function connectBench(o: ConnectOptions): Promise<BenchSession> {
       // Power first: a board on a harvest-limited rail boots when its capacitor reaches turn-on.
       const replayer = new HarvestReplayer(psu, b.channel, o.trace, { voltageV: o.railVoltageV, minCurrentA: 0.001, loop: true });
       await replayer.start(0);
-      const transport = tcpOf(b.url);
+      const transport = createTransport(b.url, { connectTimeoutMs: 5000 });
       await transport.open();
       closers.push(() => transport.close());
       const client = new EveBoardClient(transport, { timeoutMs: 5000 });
