@@ -30,3 +30,4 @@ export * from './evaluator/hil-evaluator.js';
 export * from './transport/tcp-listen.js';
 export * from './transport/serial-transport.js';
 export * from './session/bench-session.js';
+export * from './boards/energyrunner-client.js';

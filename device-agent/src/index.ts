@@ -23,3 +23,4 @@ export * from './format/random-spec.js';
 export * from './harvest/bundled.js';
 export * from './policy/mode-policy.js';
 export * from './policy/intermittent-sim.js';
+export * from './protocol/energyrunner-agent.js';

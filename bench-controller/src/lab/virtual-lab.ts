@@ -5,7 +5,7 @@
  * a raw TCP byte stream, the way ser2net serves a board's UART.
  */
 import {
-  BoardAgent, PowerNode, SimClock, VirtualBoard, getProfile, type DeviceProfile,
+  BoardAgent, EnergyRunnerAgent, PowerNode, SimClock, VirtualBoard, getProfile, type DeviceProfile,
 } from '@eve-bench/device-agent';
 import { SimPsu } from './sim-psu.js';
 import { serveScpi } from './scpi-server.js';
@@ -20,6 +20,8 @@ export interface VirtualBoardSpec {
   capacitanceF: number;
   turnOnV: number;
   brownOutV: number;
+  /** What the board's firmware speaks on its link (default: the EVE framed protocol). */
+  protocol?: 'eve' | 'energyrunner';
 }
 
 export interface VirtualLabOptions {
@@ -66,7 +68,10 @@ export async function startVirtualLab(o: VirtualLabOptions): Promise<VirtualLab>
         psu.channel(spec.channel),
       );
       const board = new VirtualBoard({ boardId: spec.id, profile, clock, power });
-      const server = await serveBoard((send) => new BoardAgent(board, send), { host: o.host, port: 0 });
+      const server = await serveBoard(
+        (send) => (spec.protocol === 'energyrunner' ? new EnergyRunnerAgent(board, send, spec.id) : new BoardAgent(board, send)),
+        { host: o.host, port: 0 },
+      );
       closers.push(() => server.close());
       boards.push({ spec, url: `tcp://${o.host}:${server.port}`, board, profile });
     }

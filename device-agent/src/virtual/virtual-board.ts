@@ -106,6 +106,13 @@ export class VirtualBoard implements BoardHost {
     return d;
   }
 
+  /** Installs a package as a programmer would flash firmware (for boards without a deploy protocol). */
+  flash(pkg: Uint8Array): void {
+    this.deployBegin(pkg.length, deployChecksum(pkg));
+    this.deployChunk(0, pkg);
+    this.deployCommit();
+  }
+
   selectMode(mode: number): void {
     if (!this.pkg) throw new BoardFault(NakCode.NoPackage, 'no package deployed');
     if (mode >= this.models.length) throw new BoardFault(NakCode.BadMode, `mode ${mode} not in 0..${this.models.length - 1}`);
