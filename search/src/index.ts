@@ -16,3 +16,5 @@ export * from './strategy/search-strategy.js';
 export * from './strategy/random-strategy.js';
 export * from './strategy/evolution-strategy.js';
 export * from './strategy/run-search.js';
+export * from './evaluator/runtime-accuracy.js';
+export * from './evaluator/analytic-evaluator.js';

@@ -17,7 +17,7 @@ import { defaultVirtualBoards, startVirtualLab, type VirtualLab } from '../lab/v
 import { connectBench, type BenchSession } from '../session/bench-session.js';
 import { demoPlan, type DemoPlan } from './plan.js';
 import { startDemoTelemetry, type DemoTelemetry } from './demo-telemetry.js';
-import { buildPackage, inputsOf, runtimeAccuracy, type BuiltPackage } from '../evaluator/package-builder.js';
+import { buildPackage, inputsOf, type BuiltPackage } from '../evaluator/package-builder.js';
 import { HilEvaluator } from '../evaluator/hil-evaluator.js';
 import { measurePackage, type PackageMeasurement } from '../measure/measure-package.js';
 import { formatTable, writeResult, type DemoResult, type ModeRow } from './report.js';

@@ -7,10 +7,10 @@
  * measured costs; `costSource` says whether they came from virtual or physical boards.
  */
 import {
-  fineTuneJoint, nestedMagnitudeKeep,
+  fineTuneJoint, nestedMagnitudeKeep, runtimeAccuracy,
   type Candidate, type Dataset, type Evaluation, type Evaluator, type TrainedModel,
 } from '@eve-bench/search';
-import { buildPackage, runtimeAccuracy, type BuiltPackage } from './package-builder.js';
+import { buildPackage, type BuiltPackage } from './package-builder.js';
 import { measurePackage, type BenchBoard, type MeasureHooks, type PackageMeasurement } from '../measure/measure-package.js';
 
 export interface HilEvaluatorOptions {

@@ -23,21 +23,6 @@ export function buildPackage(trained: TrainedModel, keep: Int8Array[], name: str
   return { bytes, pkg };
 }
 
-/** Top-1 accuracy of one mode, run by the device-agent runtime (the code the boards run). */
-export function runtimeAccuracy(pkg: EvePackage, mode: number, split: Split, limit = split.count): number {
-  const model = extract(pkg, mode);
-  const n = Math.min(limit, split.count);
-  const features = model.inputLength;
-  const x = new Float32Array(features);
-  let correct = 0;
-  for (let i = 0; i < n; i++) {
-    const img = split.images.subarray(i * features, (i + 1) * features);
-    for (let j = 0; j < features; j++) x[j] = img[j]! / 255;
-    if (model.predict(x) === split.labels[i]) correct++;
-  }
-  return n === 0 ? 0 : correct / n;
-}
-
 export function inputsOf(split: Split, count: number, features: number): Uint8Array[] {
   const n = Math.min(count, split.count);
   return Array.from({ length: n }, (_, i) => split.images.subarray(i * features, (i + 1) * features));
