@@ -18,3 +18,4 @@ export * from './strategy/evolution-strategy.js';
 export * from './strategy/run-search.js';
 export * from './evaluator/runtime-accuracy.js';
 export * from './evaluator/analytic-evaluator.js';
+export * from './predictor/calibrated-predictor.js';
