@@ -41,7 +41,7 @@ export function formatTable(r: DemoResult): string {
   const rows = [
     ['mode', 'sparsity', 'accuracy', 'latency µs', 'energy µJ', 'speedup'],
     ['dense', pct(0), pct(r.dense.accuracy), num(r.dense.latencyUs), num(r.dense.energyUj, 2), '1.00x'],
-    ...r.modes.map((m) => [m.name, pct(m.sparsity), pct(m.accuracy), num(m.latencyUs), `${num(m.energyUj, 2)} ±${num(m.energyUncertaintyUj, 2)}`, `${m.speedup.toFixed(2)}x`]),
+    ...r.modes.map((m) => [m.name, pct(m.sparsity), pct(m.accuracy), num(m.latencyUs), `${num(m.energyUj, 2)} ±${num(m.energyUncertaintyUj, m.energyUncertaintyUj < 0.01 ? 3 : 2)}`, `${m.speedup.toFixed(2)}x`]),
   ];
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((row) => row[c]!.length)));
   const line = (row: string[]) => row.map((cell, c) => (c === 0 ? cell.padEnd(widths[c]!) : cell.padStart(widths[c]!))).join('  ');
