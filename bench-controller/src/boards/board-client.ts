@@ -2,7 +2,10 @@
 import type { Counters, Identity, InferResult } from '@eve-bench/device-agent';
 
 export interface DeployReport {
+  /** Package size. */
   bytes: number;
+  /** Package bytes in the chunks this call sent, once per chunk request (link-level re-sends: `stats.retries`). */
+  bytesSent: number;
   /** Bytes the board already held from an interrupted deploy of the same package. */
   resumedFrom: number;
   chunks: number;

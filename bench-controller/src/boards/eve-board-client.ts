@@ -22,10 +22,16 @@ export interface EveBoardClientOptions {
 export interface LinkStats {
   framesIn: number;
   framesBad: number;
+  /** Responses nobody waited for (late answers to a timed-out request). */
   unmatched: number;
+  /** Requests re-sent after a timeout. */
+  retries: number;
   bytesOut: number;
   bytesIn: number;
 }
+
+/** Requests whose repetition leaves the board as one would (deploy chunks are offset-checked). */
+const IDEMPOTENT: ReadonlySet<Request['type']> = new Set(['hello', 'deployBegin', 'deployChunk', 'deployCommit', 'selectMode', 'getCounters']);
 
 interface Incoming {
   seq: number;
@@ -39,7 +45,7 @@ export class EveBoardClient implements BoardClient {
   private readonly deframer = new Deframer();
   private readonly reading: Promise<void>;
   private maxChunk = MAX_BODY_BYTES - 4;
-  readonly stats: LinkStats = { framesIn: 0, framesBad: 0, unmatched: 0, bytesOut: 0, bytesIn: 0 };
+  readonly stats: LinkStats = { framesIn: 0, framesBad: 0, unmatched: 0, retries: 0, bytesOut: 0, bytesIn: 0 };
 
   constructor(private readonly transport: ByteTransport, private readonly o: EveBoardClientOptions) {
     this.waitress = new Waitress(o.timers ?? realTimers);
@@ -69,24 +75,37 @@ export class EveBoardClient implements BoardClient {
     }
   }
 
-  /** Sends one request and waits for its response; strictly one in flight. */
+  /**
+   * Sends one request and waits for its response; strictly one in flight. Only requests the
+   * board can safely see twice are re-sent on timeout: a re-sent infer/idle/waitCharged whose
+   * first answer was merely lost would run twice and skew the device clock and energy figures.
+   */
   private request(req: Request, signal?: AbortSignal): Promise<Response> {
     const run = async (): Promise<Response> => {
-      const attempts = this.o.attempts ?? 2;
+      const attempts = IDEMPOTENT.has(req.type) ? (this.o.attempts ?? 2) : 1;
       for (let attempt = 1; ; attempt++) {
         const seq = (this.seq = (this.seq + 1) & 0xffff);
         const enc = encodeRequest(req);
         const frame = encodeFrame({ seq, type: enc.type, body: enc.body });
-        const answer = this.waitress.wait((m) => m.seq === seq, this.o.timeoutMs, `${this.transport.address} ${req.type}`, signal);
+        // a private abort lets a failed write retire its waiter at once instead of at the timeout
+        const cancel = new AbortController();
+        const answer = this.waitress.wait((m) => m.seq === seq, this.o.timeoutMs, `${this.transport.address} ${req.type}`,
+          signal ? AbortSignal.any([signal, cancel.signal]) : cancel.signal);
         answer.catch(() => undefined); // observed below; keeps a failed write from leaving it unhandled
+        try {
+          await this.transport.write(frame, signal);
+        } catch (e) {
+          cancel.abort(e);
+          throw e;
+        }
         this.stats.bytesOut += frame.length;
-        await this.transport.write(frame, signal);
         try {
           const { res } = await answer;
           if (res.type === 'nak') throw new BoardNakError(req.type, res.code, res.message);
           return res;
         } catch (e) {
           if (!(e instanceof EveError && e.code === 'BOARD_TIMEOUT' && attempt < attempts)) throw e;
+          this.stats.retries++;
         }
       }
     };
@@ -108,28 +127,44 @@ export class EveBoardClient implements BoardClient {
   }
 
   async deploy(pkg: Uint8Array, opts: { chunkBytes?: number; onProgress?(sent: number, total: number): void; signal?: AbortSignal } = {}): Promise<DeployReport> {
-    const chunk = Math.min(opts.chunkBytes ?? this.maxChunk, this.maxChunk);
+    const chunk = Math.max(1, Math.min(opts.chunkBytes ?? this.maxChunk, this.maxChunk));
     const wireBefore = this.stats.bytesOut;
-    let st = await this.expect({ type: 'deployBegin', totalBytes: pkg.length, crc32: deployChecksum(pkg) }, 'deployStatus', opts.signal);
+    const begin = async () => {
+      const st = await this.expect({ type: 'deployBegin', totalBytes: pkg.length, crc32: deployChecksum(pkg) }, 'deployStatus', opts.signal);
+      if (st.totalBytes !== pkg.length || st.receivedBytes > pkg.length) {
+        throw new EveError('BOARD_PROTOCOL', `deployBegin: board reports ${st.receivedBytes}/${st.totalBytes} bytes for a ${pkg.length}-byte package`);
+      }
+      return st;
+    };
+    let st = await begin();
     const resumedFrom = st.receivedBytes;
     let chunks = 0;
+    let bytesSent = 0;
     while (st.receivedBytes < pkg.length) {
       const at = st.receivedBytes;
+      const data = pkg.subarray(at, at + chunk);
       try {
-        st = await this.expect({ type: 'deployChunk', offset: at, data: pkg.subarray(at, at + chunk) }, 'deployStatus', opts.signal);
+        bytesSent += data.length;
+        st = await this.expect({ type: 'deployChunk', offset: at, data }, 'deployStatus', opts.signal);
       } catch (e) {
         // the board holds a different offset (e.g. a chunk was applied but its answer was lost): re-sync
         if (e instanceof BoardNakError && e.nak === NakCode.BadOffset) {
-          st = await this.expect({ type: 'deployBegin', totalBytes: pkg.length, crc32: deployChecksum(pkg) }, 'deployStatus', opts.signal);
+          st = await begin();
+          if (st.receivedBytes === at) throw new EveError('BOARD_PROTOCOL', `deploy: board refuses offset ${at} yet reports it as its own`, { cause: e });
           continue;
         }
         throw e;
       }
+      // a board that does not advance would otherwise keep this loop going for ever
+      if (st.receivedBytes <= at || st.receivedBytes > pkg.length) {
+        throw new EveError('BOARD_PROTOCOL', `deployChunk at ${at}: board reports ${st.receivedBytes} bytes received`);
+      }
       chunks++;
       opts.onProgress?.(st.receivedBytes, pkg.length);
     }
-    await this.expect({ type: 'deployCommit' }, 'deployStatus', opts.signal);
-    return { bytes: pkg.length, resumedFrom, chunks, wireBytes: this.stats.bytesOut - wireBefore };
+    const done = await this.expect({ type: 'deployCommit' }, 'deployStatus', opts.signal);
+    if (!done.committed) throw new EveError('BOARD_PROTOCOL', 'deployCommit: board answered without committing');
+    return { bytes: pkg.length, bytesSent, resumedFrom, chunks, wireBytes: this.stats.bytesOut - wireBefore };
   }
 
   async selectMode(mode: number, signal?: AbortSignal) {

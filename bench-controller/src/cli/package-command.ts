@@ -16,6 +16,10 @@ export function describePackage(pkg: EvePackage, file: string): string {
   pkg.layers.forEach((l, i) => {
     if (l.kind === 'dense') {
       lines.push(`${String(i).padEnd(5)}  dense    ${l.format.padEnd(15)}  ${`${l.outFeatures}x${l.inFeatures}`.padEnd(11)}  ${l.values.length}`);
+    } else if (l.kind === 'conv2d') {
+      lines.push(`${String(i).padEnd(5)}  conv2d   ${l.format.padEnd(15)}  ${`${l.kernelH}x${l.kernelW}x${l.input[2]}->${l.outFeatures}`.padEnd(11)}  ${l.values.length}`);
+    } else if (l.kind === 'maxpool') {
+      lines.push(`${String(i).padEnd(5)}  maxpool  ${String(l.size).padEnd(15)}  ${l.output.join('x')}`);
     } else {
       lines.push(`${String(i).padEnd(5)}  ${l.kind}`);
     }

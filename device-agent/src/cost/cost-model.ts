@@ -37,7 +37,10 @@ export function layerCycles(p: DeviceProfile, op: LayerOps): number {
   const c = p.cycles;
   switch (op.kind) {
     case 'dense':
+    case 'conv2d':
       return op.rows * c.perRow + op.macs * (op.format === 'dense' ? c.denseMacF32 : c.sparseMacF32);
+    case 'maxpool':
+      return op.outputs * c.perActivation;
     case 'relu':
     case 'softmax':
       return op.outputs * c.perActivation * (op.kind === 'softmax' ? 10 : 1);

@@ -3,6 +3,7 @@
  * the weights; extraction hands the same views to the kernels.
  */
 import type { KernelFormat, Shape3 } from './model-spec.js';
+export type { Shape3 };
 
 export const EVE_MAGIC = [0x45, 0x56, 0x45, 0x00] as const; // "EVE\0"
 export const EVE_VERSION = 1;
@@ -10,7 +11,7 @@ export const MAX_MODES = 8;
 export const MAX_LAYERS = 64;
 export const MAX_NAME_BYTES = 64;
 
-export const LayerKind = { dense: 1, relu: 2, flatten: 3, softmax: 4 } as const;
+export const LayerKind = { dense: 1, relu: 2, flatten: 3, softmax: 4, conv2d: 5, maxpool: 6 } as const;
 export const FormatCode = { dense: 0, rowPrefixSparse: 1 } as const;
 export const DtypeCode = { float32: 0 } as const;
 
@@ -22,10 +23,12 @@ export interface PackageMode {
   sparsity: number;
 }
 
-export interface DensePackageLayer {
-  kind: 'dense';
+/** Weights stored as rows (a dense layer's outputs, a conv layer's output channels). */
+export interface WeightedStorage {
   format: KernelFormat;
+  /** Weights per row: a dense layer's inputs; a conv layer's kernelH * kernelW * inChannels. */
   inFeatures: number;
+  /** Rows: a dense layer's outputs; a conv layer's output channels. */
   outFeatures: number;
   bias: Float32Array;
   /** dense: rows*cols row-major; rowPrefixSparse: the stored (kept-in-any-mode) weights, row after row. */
@@ -38,11 +41,33 @@ export interface DensePackageLayer {
   rowEnds: Uint32Array;
 }
 
+export interface DensePackageLayer extends WeightedStorage {
+  kind: 'dense';
+}
+
+/** Stride 1, 'valid' padding, HWC; a column (ky, kx, ci) is ((ky * kernelW) + kx) * inChannels + ci. */
+export interface ConvPackageLayer extends WeightedStorage {
+  kind: 'conv2d';
+  input: Shape3;
+  kernelH: number;
+  kernelW: number;
+  output: Shape3;
+}
+
+/** Square window, stride = size, HWC; output floor(H/size) x floor(W/size) x C. */
+export interface MaxPoolPackageLayer {
+  kind: 'maxpool';
+  input: Shape3;
+  size: number;
+  output: Shape3;
+}
+
 export interface SimplePackageLayer {
   kind: 'relu' | 'flatten' | 'softmax';
 }
 
-export type PackageLayer = DensePackageLayer | SimplePackageLayer;
+export type PackageLayer = DensePackageLayer | ConvPackageLayer | MaxPoolPackageLayer | SimplePackageLayer;
+export type WeightedLayer = DensePackageLayer | ConvPackageLayer;
 
 export interface EvePackage {
   version: number;

@@ -7,7 +7,7 @@ import { EveError } from '../errors/eve-error.js';
 import { crc32 } from './crc32.js';
 import {
   EVE_MAGIC, EVE_VERSION, FormatCode, LayerKind, MAX_LAYERS, MAX_MODES,
-  type DensePackageLayer, type EvePackage, type PackageLayer, type PackageMode,
+  type EvePackage, type PackageLayer, type PackageMode, type Shape3, type WeightedStorage,
 } from './package-types.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -66,15 +66,18 @@ export function readPackage(input: Uint8Array): EvePackage {
   const name = c.name('name');
   const modeHeads = Array.from({ length: modeCount }, (_, k) => ({ name: c.name(`modes[${k}].name`), kept: c.u32(`modes[${k}].keptWeights`) }));
 
-  type Raw = { kind: number; format: number; dims?: number[] };
+  type Raw = { kind: number; format: number; dims?: number[]; geom?: number[] };
   const raws: Raw[] = [];
   for (let i = 0; i < layerCount; i++) {
     const kind = c.u8(`layers[${i}].kind`);
     const format = c.u8(`layers[${i}].format`);
-    if (kind === LayerKind.dense) {
+    if (kind === LayerKind.dense || kind === LayerKind.conv2d) {
       const dims = ['inFeatures', 'outFeatures', 'storedWeights', 'biasOffset', 'valuesOffset', 'columnsOffset', 'rowStartsOffset', 'rowEndsOffset']
         .map((f) => c.u32(`layers[${i}].${f}`));
-      raws.push({ kind, format, dims });
+      const geom = kind === LayerKind.conv2d ? ['input.height', 'input.width', 'input.channels', 'kernelH', 'kernelW'].map((f) => c.u16(`layers[${i}].${f}`)) : undefined;
+      raws.push({ kind, format, dims, geom });
+    } else if (kind === LayerKind.maxpool) {
+      raws.push({ kind, format, geom: ['input.height', 'input.width', 'input.channels', 'size'].map((f) => c.u16(`layers[${i}].${f}`)) });
     } else if (kind === LayerKind.relu || kind === LayerKind.flatten || kind === LayerKind.softmax) {
       raws.push({ kind, format });
     } else {
@@ -93,24 +96,44 @@ export function readPackage(input: Uint8Array): EvePackage {
     return new ctor(b.buffer, b.byteOffset + regionStart + off, count);
   };
 
-  let features = input3[0] * input3[1] * input3[2];
+  let shape: Shape3 = input3;
+  const size = (x: Shape3) => x[0] * x[1] * x[2];
   let totalPrunable = 0;
   const keptCheck = new Array<number>(modeCount).fill(0);
+  const sameShape = (a: readonly number[], b: Shape3) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
   const layers: PackageLayer[] = raws.map((r, i): PackageLayer => {
-    if (r.kind !== LayerKind.dense) {
+    const f = `layers[${i}]`;
+    if (r.kind === LayerKind.maxpool) {
+      const [h, w, ch, k] = r.geom! as [number, number, number, number];
+      if (!sameShape([h, w, ch], shape)) throw bad(`${f}.input`, `${h}x${w}x${ch} does not match the ${shape.join('x')} arriving`);
+      if (k < 1 || k > h || k > w) throw bad(`${f}.size`, `${k} does not fit a ${h}x${w} input`);
+      const output: Shape3 = [Math.floor(h / k), Math.floor(w / k), ch];
+      shape = output;
+      return { kind: 'maxpool', input: [h, w, ch], size: k, output };
+    }
+    if (r.kind !== LayerKind.dense && r.kind !== LayerKind.conv2d) {
       const kind = r.kind === LayerKind.relu ? 'relu' : r.kind === LayerKind.flatten ? 'flatten' : 'softmax';
+      if (kind === 'flatten') shape = [1, 1, size(shape)];
       return { kind };
     }
     const [inF, outF, stored, biasOff, valOff, colOff, rsOff, reOff] = r.dims! as [number, number, number, number, number, number, number, number];
-    const f = `layers[${i}]`;
-    if (inF !== features) throw bad(`${f}.inFeatures`, `${inF} does not match the ${features} features arriving`);
-    if (outF < 1 || inF < 1) throw bad(f, 'has an empty weight matrix');
+    let conv: { input: Shape3; kernelH: number; kernelW: number; output: Shape3 } | undefined;
+    if (r.kind === LayerKind.conv2d) {
+      const [h, w, ch, kh, kw] = r.geom! as [number, number, number, number, number];
+      if (!sameShape([h, w, ch], shape)) throw bad(`${f}.input`, `${h}x${w}x${ch} does not match the ${shape.join('x')} arriving`);
+      if (kh < 1 || kw < 1 || kh > h || kw > w) throw bad(`${f}.kernel`, `${kh}x${kw} does not fit a ${h}x${w} input`);
+      if (inF !== kh * kw * ch) throw bad(`${f}.inFeatures`, `${inF} is not kernelH*kernelW*inChannels = ${kh * kw * ch}`);
+      conv = { input: [h, w, ch], kernelH: kh, kernelW: kw, output: [h - kh + 1, w - kw + 1, outF] };
+    } else if (inF !== size(shape)) {
+      throw bad(`${f}.inFeatures`, `${inF} does not match the ${size(shape)} features arriving`);
+    }
+    if (outF < 1 || inF < 1 || outF > 0xffff) throw bad(f, `has an unusable ${outF}x${inF} weight matrix`);
     const bias = view(Float32Array, biasOff, outF, `${f}.bias`);
-    let layer: DensePackageLayer;
+    let storage: WeightedStorage;
     if (r.format === FormatCode.dense) {
-      if (stored !== inF * outF) throw bad(`${f}.storedWeights`, `${stored} is not ${outF}x${inF} for a dense layer`);
+      if (stored !== inF * outF) throw bad(`${f}.storedWeights`, `${stored} is not ${outF}x${inF} for a dense-format layer`);
       const values = view(Float32Array, valOff, stored, `${f}.values`);
-      layer = { kind: 'dense', format: 'dense', inFeatures: inF, outFeatures: outF, bias, values, columns: new Uint16Array(0), rowStarts: new Uint32Array(0), rowEnds: new Uint32Array(0) };
+      storage = { format: 'dense', inFeatures: inF, outFeatures: outF, bias, values, columns: new Uint16Array(0), rowStarts: new Uint32Array(0), rowEnds: new Uint32Array(0) };
       let nz = 0;
       for (let j = 0; j < values.length; j++) if (values[j] !== 0) nz++;
       for (let m = 0; m < modeCount; m++) keptCheck[m]! += nz;
@@ -123,24 +146,29 @@ export function readPackage(input: Uint8Array): EvePackage {
       for (let j = 0; j < stored; j++) if (columns[j]! >= inF) throw bad(`${f}.columns[${j}]`, `${columns[j]} is not below inFeatures ${inF}`);
       if (rowStarts[0] !== 0 || rowStarts[outF] !== stored) throw bad(`${f}.rowStarts`, 'must run from 0 to storedWeights');
       for (let row = 0; row < outF; row++) {
-        const s = rowStarts[row]!; const e = rowStarts[row + 1]!;
-        if (e < s || e - s > inF) throw bad(`${f}.rowStarts[${row}]`, `row ${s}..${e} is not a valid row of ${inF}`);
-        let prev = s;
+        const st = rowStarts[row]!; const e = rowStarts[row + 1]!;
+        if (e < st || e - st > inF) throw bad(`${f}.rowStarts[${row}]`, `row ${st}..${e} is not a valid row of ${inF}`);
+        let prev = st;
         for (let m = modeCount - 1; m >= 0; m--) {
           const end = rowEnds[m * outF + row]!;
           if (end < prev || end > e) throw bad(`${f}.rowEnds[${m}][${row}]`, `${end} is outside ${prev}..${e} (modes must nest)`);
           prev = end;
-          keptCheck[m]! += end - s;
+          keptCheck[m]! += end - st;
         }
       }
-      layer = { kind: 'dense', format: 'rowPrefixSparse', inFeatures: inF, outFeatures: outF, bias, values, columns, rowStarts, rowEnds };
+      storage = { format: 'rowPrefixSparse', inFeatures: inF, outFeatures: outF, bias, values, columns, rowStarts, rowEnds };
     } else {
       throw bad(`${f}.format`, `${r.format} is not a known kernel format`);
     }
     totalPrunable += inF * outF;
-    features = outF;
-    return layer;
+    if (conv) {
+      shape = conv.output;
+      return { kind: 'conv2d', ...storage, ...conv };
+    }
+    shape = [1, 1, outF];
+    return { kind: 'dense', ...storage };
   });
+  const features = size(shape);
   if (features !== outputs) throw bad('outputs', `${outputs} does not match the last layer's ${features}`);
   const modes: PackageMode[] = modeHeads.map((m, k) => {
     if (m.kept !== keptCheck[k]) throw bad(`modes[${k}].keptWeights`, `${m.kept} does not match the ${keptCheck[k]} weights the layers keep`);

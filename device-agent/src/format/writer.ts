@@ -3,9 +3,10 @@
  *   header    magic "EVE\0", version u16, dtype u8, modeCount u8, layerCount u16, outputs u16,
  *             input H,W,C u16, name (u8 length + UTF-8)
  *   modes     per mode: name (u8 length + UTF-8), keptWeights u32
- *   layers    per layer: kind u8, format u8; dense layers add inFeatures u32, outFeatures u32,
- *             storedWeights u32, and offsets u32 (into the weight region) of bias, values,
- *             columns, rowStarts, rowEnds
+ *   layers    per layer: kind u8, format u8; dense and conv2d layers add inFeatures u32,
+ *             outFeatures u32, storedWeights u32, and offsets u32 (into the weight region) of
+ *             bias, values, columns, rowStarts, rowEnds; conv2d then adds input H,W,C and
+ *             kernel H,W (u16); maxpool adds input H,W,C and size (u16)
  *   region    u32 byte length, padding to a 4-byte boundary, then the shared weight region
  *   trailer   CRC-32 of every byte before it
  * Within each stored row, weights are ordered from "kept by the sparsest mode" to "kept only by
@@ -13,7 +14,7 @@
  */
 import { EveError } from '../errors/eve-error.js';
 import { crc32 } from './crc32.js';
-import type { DenseLayerSpec, LayerSpec, ModelSpec } from './model-spec.js';
+import type { Conv2dLayerSpec, DenseLayerSpec, LayerSpec, ModelSpec } from './model-spec.js';
 import { DtypeCode, EVE_MAGIC, EVE_VERSION, FormatCode, LayerKind, MAX_LAYERS, MAX_MODES, MAX_NAME_BYTES } from './package-types.js';
 
 const utf8 = new TextEncoder();
@@ -79,6 +80,11 @@ function encodeDense(l: DenseLayerSpec, modes: number, index: number): EncodedDe
   return { spec: l, values, columns, rowStarts, rowEnds };
 }
 
+/** A conv layer's weights are rows too: one per output channel, kernelH*kernelW*inChannels long. */
+function convAsRows(l: Conv2dLayerSpec): DenseLayerSpec {
+  return { kind: 'dense', inFeatures: l.kernelH * l.kernelW * l.input[2], outFeatures: l.outChannels, weights: l.weights, bias: l.bias, keep: l.keep, format: l.format };
+}
+
 function keptByMode(encoded: EncodedDense[], modes: number): number[] {
   return Array.from({ length: modes }, (_, m) =>
     encoded.reduce((sum, e) => {
@@ -96,9 +102,7 @@ export function writePackage(spec: ModelSpec): Uint8Array {
   const encoded = new Map<number, EncodedDense>();
   spec.layers.forEach((l: LayerSpec, i) => {
     if (l.kind === 'dense') encoded.set(i, encodeDense(l, modes, i));
-    else if (l.kind !== 'relu' && l.kind !== 'flatten' && l.kind !== 'softmax') {
-      throw new EveError('PKG_WRITE_KIND', `layer ${i}: kind '${l.kind}' is not supported by format v1 yet`);
-    }
+    else if (l.kind === 'conv2d') encoded.set(i, encodeDense(convAsRows(l), modes, i));
   });
   const kept = keptByMode([...encoded.values()], modes);
 
@@ -137,6 +141,8 @@ export function writePackage(spec: ModelSpec): Uint8Array {
       h.u32(e.spec.inFeatures); h.u32(e.spec.outFeatures); h.u32(e.values.length);
       offsets.get(i)!.forEach((o) => h.u32(o));
     }
+    if (l.kind === 'conv2d') { l.input.forEach((d) => h.u16(d)); h.u16(l.kernelH); h.u16(l.kernelW); }
+    if (l.kind === 'maxpool') { l.input.forEach((d) => h.u16(d)); h.u16(l.size); }
   });
   h.u32(regionLen);
   while ((h.length % 4) !== 0) h.u8(0);

@@ -5,13 +5,14 @@
  * allocated beyond a closure per layer.
  */
 import { EveError } from '../errors/eve-error.js';
-import type { EvePackage, DensePackageLayer, PackageLayer } from '../format/package-types.js';
+import type { EvePackage, PackageLayer, WeightedLayer } from '../format/package-types.js';
+import { convDenseF32, convOffsets, convRowPrefixSparseF32, maxPoolF32, type ConvGeometry } from './conv-kernels.js';
 import type { KernelFormat } from '../format/model-spec.js';
 import { argmax, denseF32, reluInPlace, rowPrefixSparseF32, softmaxInPlace } from './kernels.js';
 
 /** What one layer of one mode does, in operations the cost model prices. */
 export interface LayerOps {
-  kind: 'dense' | 'relu' | 'flatten' | 'softmax';
+  kind: 'dense' | 'conv2d' | 'maxpool' | 'relu' | 'flatten' | 'softmax';
   format?: KernelFormat;
   rows: number;
   cols: number;
@@ -47,36 +48,53 @@ export interface Workspace {
   input: Float32Array;
   /** Output view of each layer (index-aligned with pkg.layers; in-place layers reuse their input). */
   outs: Float32Array[];
+  /** Conv layers' geometry and tap offsets (index-aligned with pkg.layers). */
+  conv: Array<ConvGeometry | undefined>;
+}
+
+function outputSize(l: PackageLayer): number | undefined {
+  if (l.kind === 'dense') return l.outFeatures;
+  if (l.kind === 'conv2d' || l.kind === 'maxpool') return l.output[0] * l.output[1] * l.output[2];
+  return undefined;
 }
 
 export function createWorkspace(pkg: EvePackage): Workspace {
   const inputLength = pkg.input[0] * pkg.input[1] * pkg.input[2];
   let widest = Math.max(1, pkg.outputs);
-  for (const l of pkg.layers) if (l.kind === 'dense') widest = Math.max(widest, l.outFeatures);
+  for (const l of pkg.layers) widest = Math.max(widest, outputSize(l) ?? 0);
   const bufs = [new Float32Array(widest), new Float32Array(widest)];
   let flip = 0;
   const input = new Float32Array(inputLength);
   let current = input;
   const outs = pkg.layers.map((l) => {
-    if (l.kind === 'dense') current = bufs[flip ^= 1]!.subarray(0, l.outFeatures);
+    const n = outputSize(l);
+    if (n !== undefined) current = bufs[flip ^= 1]!.subarray(0, n);
     return current;
   });
-  return { input, outs };
+  const conv = pkg.layers.map((l) => (l.kind === 'conv2d'
+    ? { inW: l.input[1], inC: l.input[2], outH: l.output[0], outW: l.output[1], outC: l.output[2], cols: l.inFeatures, offsets: convOffsets(l.input[1], l.input[2], l.kernelH, l.kernelW) }
+    : undefined));
+  return { input, outs, conv };
 }
 
 interface LayerPlan {
   layer: PackageLayer;
+  conv?: ConvGeometry;
   /** Sparse layers: where this mode's row ends start in layer.rowEnds. */
   endsAt: number;
   out: Float32Array;
 }
 
-function layerOps(l: DensePackageLayer, endsAt: number): LayerOps {
+function layerOps(l: WeightedLayer, endsAt: number): LayerOps {
+  const positions = l.kind === 'conv2d' ? l.output[0] * l.output[1] : 1;
   const rows = l.outFeatures;
-  if (l.format === 'dense') return { kind: 'dense', format: 'dense', rows, cols: l.inFeatures, macs: rows * l.inFeatures, indexReads: 0, outputs: rows };
-  let macs = 0;
-  for (let r = 0; r < rows; r++) macs += l.rowEnds[endsAt + r]! - l.rowStarts[r]!;
-  return { kind: 'dense', format: 'rowPrefixSparse', rows, cols: l.inFeatures, macs, indexReads: macs, outputs: rows };
+  let perPosition = rows * l.inFeatures;
+  if (l.format === 'rowPrefixSparse') {
+    perPosition = 0;
+    for (let r = 0; r < rows; r++) perPosition += l.rowEnds[endsAt + r]! - l.rowStarts[r]!;
+  }
+  const macs = perPosition * positions;
+  return { kind: l.kind, format: l.format, rows: rows * positions, cols: l.inFeatures, macs, indexReads: l.format === 'dense' ? 0 : macs, outputs: rows * positions };
 }
 
 class ExtractedModel implements RunnableModel {
@@ -94,7 +112,8 @@ class ExtractedModel implements RunnableModel {
     if (!this.opsCache) {
       let width = this.inputLength;
       this.opsCache = this.plan.map(({ layer: l, endsAt }) => {
-        if (l.kind === 'dense') { width = l.outFeatures; return layerOps(l, endsAt); }
+        if (l.kind === 'dense' || l.kind === 'conv2d') { const ops = layerOps(l, endsAt); width = ops.outputs; return ops; }
+        if (l.kind === 'maxpool') { const inputs = width; width = l.output[0] * l.output[1] * l.output[2]; return { kind: 'maxpool', rows: 0, cols: 0, macs: 0, indexReads: 0, outputs: inputs }; }
         return { kind: l.kind, rows: 0, cols: 0, macs: 0, indexReads: 0, outputs: width };
       });
     }
@@ -120,13 +139,20 @@ class ExtractedModel implements RunnableModel {
   }
 
   weightViews(): Float32Array[] {
-    return this.plan.flatMap((p) => (p.layer.kind === 'dense' ? [p.layer.values] : []));
+    return this.plan.flatMap((p) => (p.layer.kind === 'dense' || p.layer.kind === 'conv2d' ? [p.layer.values] : []));
   }
 
   private exec(): Float32Array {
     let x = this.ws.input;
-    for (const { layer: l, endsAt, out } of this.plan) {
-      if (l.kind === 'dense') {
+    for (const { layer: l, endsAt, out, conv } of this.plan) {
+      if (l.kind === 'conv2d') {
+        if (l.format === 'dense') convDenseF32(l.values, l.bias, x, out, conv!);
+        else convRowPrefixSparseF32(l.values, l.columns, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, conv!);
+        x = out;
+      } else if (l.kind === 'maxpool') {
+        maxPoolF32(x, out, l.input[1], l.input[2], l.size, l.output[0], l.output[1]);
+        x = out;
+      } else if (l.kind === 'dense') {
         if (l.format === 'dense') denseF32(l.values, l.bias, x, out, l.outFeatures, l.inFeatures);
         else rowPrefixSparseF32(l.values, l.columns, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, l.outFeatures);
         x = out;
@@ -149,7 +175,7 @@ export function extract(pkg: EvePackage, mode: number, ws: Workspace = createWor
   const plan: LayerPlan[] = [];
   for (let i = 0; i < pkg.layers.length; i++) {
     const l = pkg.layers[i]!;
-    plan.push({ layer: l, endsAt: l.kind === 'dense' ? mode * l.outFeatures : 0, out: ws.outs[i]! });
+    plan.push({ layer: l, endsAt: l.kind === 'dense' || l.kind === 'conv2d' ? mode * l.outFeatures : 0, out: ws.outs[i]!, conv: ws.conv[i] });
   }
   return new ExtractedModel(mode, plan, ws, pkg.outputs);
 }

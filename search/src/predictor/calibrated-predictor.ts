@@ -13,7 +13,7 @@ export const FEATURE_NAMES = ['denseMacs', 'sparseMacs', 'rows', 'inputBytes', '
 export function opFeatures(ops: readonly LayerOps[], inputBytes: number): number[] {
   let dense = 0; let sparse = 0; let rows = 0;
   for (const op of ops) {
-    if (op.kind !== 'dense') continue;
+    if (op.kind !== 'dense' && op.kind !== 'conv2d') continue;
     if (op.format === 'dense') dense += op.macs; else sparse += op.macs;
     rows += op.rows;
   }

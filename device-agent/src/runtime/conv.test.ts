@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import { writePackage } from '../format/writer.js';
+import { readPackage } from '../format/reader.js';
+import type { ModelSpec } from '../format/model-spec.js';
+import { extract } from './extract.js';
+import { mulberry32 } from '../harvest/generators.js';
+import { estimateInference, getProfile } from '../cost/cost-model.js';
+
+/** A small LeNet-style network: conv 3x3 -> relu -> maxpool 2 -> flatten -> dense. */
+function convSpec(format: 'dense' | 'rowPrefixSparse', seed = 1): ModelSpec {
+  const u = mulberry32(seed);
+  const convW = Float32Array.from({ length: 4 * 3 * 3 * 2 }, () => u() * 2 - 1);
+  const denseW = Float32Array.from({ length: 10 * 5 * 5 * 4 }, () => u() * 2 - 1);
+  const keep = (n: number) => Int8Array.from({ length: n }, () => (format === 'dense' ? 2 : [-1, 0, 1, 2][Math.floor(u() * 4)]!));
+  return {
+    name: 'tiny-lenet', input: [12, 12, 2], outputs: 10, modes: [{ name: 'high' }, { name: 'mid' }, { name: 'low' }],
+    layers: [
+      { kind: 'conv2d', input: [12, 12, 2], kernelH: 3, kernelW: 3, outChannels: 4, weights: convW, bias: Float32Array.from([0.1, -0.2, 0.3, 0]), keep: keep(convW.length), format },
+      { kind: 'relu' },
+      { kind: 'maxpool', input: [10, 10, 4], size: 2 },
+      { kind: 'flatten' },
+      { kind: 'dense', inFeatures: 100, outFeatures: 10, weights: denseW, bias: new Float32Array(10), keep: keep(denseW.length), format },
+    ],
+  };
+}
+
+/** Naive reference with mode m's mask. */
+function reference(spec: ModelSpec, m: number, x: Float32Array): Float32Array {
+  const conv = spec.layers[0] as Extract<ModelSpec['layers'][number], { kind: 'conv2d' }>;
+  const dense = spec.layers[4] as Extract<ModelSpec['layers'][number], { kind: 'dense' }>;
+  const c1 = new Float32Array(10 * 10 * 4);
+  for (let oy = 0; oy < 10; oy++) for (let ox = 0; ox < 10; ox++) for (let co = 0; co < 4; co++) {
+    let s = conv.bias[co]!;
+    for (let ky = 0; ky < 3; ky++) for (let kx = 0; kx < 3; kx++) for (let ci = 0; ci < 2; ci++) {
+      const wi = ((co * 3 + ky) * 3 + kx) * 2 + ci;
+      if (conv.keep[wi]! >= m) s += conv.weights[wi]! * x[((oy + ky) * 12 + ox + kx) * 2 + ci]!;
+    }
+    c1[(oy * 10 + ox) * 4 + co] = Math.max(0, s);
+  }
+  const p = new Float32Array(5 * 5 * 4);
+  for (let oy = 0; oy < 5; oy++) for (let ox = 0; ox < 5; ox++) for (let c = 0; c < 4; c++) {
+    p[(oy * 5 + ox) * 4 + c] = Math.max(c1[((2 * oy) * 10 + 2 * ox) * 4 + c]!, c1[((2 * oy) * 10 + 2 * ox + 1) * 4 + c]!, c1[((2 * oy + 1) * 10 + 2 * ox) * 4 + c]!, c1[((2 * oy + 1) * 10 + 2 * ox + 1) * 4 + c]!);
+  }
+  return Float32Array.from({ length: 10 }, (_, r) => {
+    let s = 0;
+    for (let c = 0; c < 100; c++) if (dense.keep[r * 100 + c]! >= m) s += dense.weights[r * 100 + c]! * p[c]!;
+    return s;
+  });
+}
+
+describe('conv2d and maxpool layers', () => {
+  it('round-trip and every mode computes the masked network, sparse and dense formats', () => {
+    for (const format of ['rowPrefixSparse', 'dense'] as const) {
+      const spec = convSpec(format);
+      const pkg = readPackage(writePackage(spec));
+      const x = Float32Array.from({ length: 12 * 12 * 2 }, (_, i) => ((i * 37) % 11) / 11);
+      for (let m = 0; m < 3; m++) {
+        const got = extract(pkg, m).run(x);
+        const want = reference(spec, format === 'dense' ? 0 : m, x);
+        for (let i = 0; i < 10; i++) expect(got[i]).toBeCloseTo(want[i]!, 4);
+      }
+    }
+  });
+
+  it('prices conv work by output position, and sparser modes cost fewer cycles', () => {
+    const pkg = readPackage(writePackage(convSpec('rowPrefixSparse')));
+    const p = getProfile('stm32l476-m4f');
+    const cycles = [0, 1, 2].map((m) => estimateInference(p, extract(pkg, m).ops, 288).cycles);
+    expect(cycles[1]).toBeLessThan(cycles[0]!);
+    expect(cycles[2]).toBeLessThan(cycles[1]!);
+    const convOps = extract(pkg, 0).ops[0]!;
+    expect(convOps.kind).toBe('conv2d');
+    expect(convOps.rows).toBe(4 * 100); // 4 channels at 10x10 positions
+  });
+
+  it('refuses a conv layer whose declared input does not match the tensor arriving', () => {
+    const spec = convSpec('rowPrefixSparse');
+    (spec.layers[2] as { input: number[] }).input = [10, 10, 3];
+    expect(() => readPackage(writePackage(spec))).toThrow(/layers\[2\]\.input/);
+  });
+});
