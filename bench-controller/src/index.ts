@@ -29,5 +29,6 @@ export * from './evaluator/package-builder.js';
 export * from './evaluator/hil-evaluator.js';
 export * from './transport/tcp-listen.js';
 export * from './transport/serial-transport.js';
+export * from './transport/reconnecting-transport.js';
 export * from './session/bench-session.js';
 export * from './boards/energyrunner-client.js';

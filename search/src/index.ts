@@ -6,6 +6,7 @@ export * from './models/network-spec.js';
 export * from './train/backend.js';
 export * from './train/trained-model.js';
 export * from './train/train-dense.js';
+export * from './train/conv-grad.js';
 export * from './prune/nested-keep.js';
 export * from './prune/fine-tune-joint.js';
 export * from './prune/to-model-spec.js';

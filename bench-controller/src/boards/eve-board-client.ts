@@ -14,7 +14,7 @@ import { Waitress, realTimers, type Timers } from './waitress.js';
 
 export interface EveBoardClientOptions {
   timeoutMs: number;
-  /** Attempts per request when the board does not answer (frames lost on the line). */
+  /** Sends per idempotent request when the board does not answer (frames lost on the line); default 2. */
   attempts?: number;
   timers?: Timers;
 }
@@ -150,7 +150,11 @@ export class EveBoardClient implements BoardClient {
         // the board holds a different offset (e.g. a chunk was applied but its answer was lost): re-sync
         if (e instanceof BoardNakError && e.nak === NakCode.BadOffset) {
           st = await begin();
-          if (st.receivedBytes === at) throw new EveError('BOARD_PROTOCOL', `deploy: board refuses offset ${at} yet reports it as its own`, { cause: e });
+          // only a lost answer justifies a re-sync, and then the board is ahead; anything else
+          // (it lost data, or contradicts itself) would loop, so the caller starts over instead
+          if (st.receivedBytes <= at) {
+            throw new EveError('BOARD_DEPLOY_RESYNC', `deploy: board refused offset ${at}, then reported ${st.receivedBytes}`, { retriable: true, cause: e });
+          }
           continue;
         }
         throw e;

@@ -13,6 +13,7 @@ export type TelemetryKind = (typeof KINDS)[number];
 const segment = /^[A-Za-z0-9_.-]{1,64}$/;
 
 export function topicFor(bench: string, board: string, kind: TelemetryKind): string {
+  if (!KINDS.includes(kind)) throw new EveError('TOPIC_KIND', `'${String(kind)}' is not a telemetry kind (${KINDS.join(', ')})`);
   for (const [what, s] of [['bench', bench], ['board', board]] as const) {
     if (!segment.test(s)) throw new EveError('TOPIC_SEGMENT', `${what} '${s}' cannot be an MQTT topic segment (letters, digits, _ . - only)`);
   }

@@ -56,6 +56,8 @@ export interface MqttSinkOptions {
   /** 4 = MQTT 3.1.1 (what the embedded aedes broker speaks), 5 = MQTT 5. */
   protocolVersion?: 4 | 5;
   now?: () => number;
+  /** Names this publisher's run (default: pid and start time); sequence numbers are per session. */
+  session?: string;
 }
 
 export class MqttTelemetrySink implements TelemetrySink {
@@ -66,11 +68,12 @@ export class MqttTelemetrySink implements TelemetrySink {
 
   /** Connects with a retained last will: if this process dies, the bench host shows 'offline'. */
   static async connect(o: MqttSinkOptions): Promise<MqttTelemetrySink> {
-    const stamper = new Stamper(o.bench, o.now);
+    const stamper = new Stamper(o.bench, o.now, o.session);
     const will = stamper.stamp('status', 'host', { state: 'offline', deviceTimeUs: null, detail: 'connection lost' });
     const client = await mqtt.connectAsync(o.url, {
       protocolVersion: o.protocolVersion ?? 5,
-      clientId: o.clientId ?? `eve-${o.bench}-${process.pid}`,
+      // the session makes two sinks of one process distinct: a shared client id would make the broker drop one
+      clientId: o.clientId ?? `eve-${o.bench}-${stamper.session}`,
       username: o.username,
       password: o.password,
       ca: o.ca,
@@ -106,22 +109,35 @@ export class FileTelemetrySink implements TelemetrySink {
   readonly stats: SinkStats = { published: 0, failed: 0 };
   private stream: WriteStream;
   private stamper: Stamper;
+  private failure: Error | undefined;
 
-  constructor(path: string, bench: string, now?: () => number) {
+  constructor(private readonly path: string, bench: string, now?: () => number) {
     this.stream = createWriteStream(path, { flags: 'a' });
+    // without a listener a stream error (a missing directory, a full disk) would kill the process;
+    // kept here, it fails the next publish instead
+    this.stream.on('error', (e) => { this.failure ??= e; });
     this.stamper = new Stamper(bench, now);
+  }
+
+  private error(e: Error): EveError {
+    return new EveError('TELEMETRY_FILE', `${this.path}: ${e.message}`, { cause: e });
   }
 
   async publish<K extends TelemetryKind>(kind: K, board: string, body: BodyOf<K>): Promise<void> {
     const m = this.stamper.stamp(kind, board, body);
-    await new Promise<void>((resolve, reject) => this.stream.write(JSON.stringify(m) + '\n', (e) => (e ? reject(e) : resolve())));
+    if (this.failure) { this.stats.failed++; throw this.error(this.failure); }
+    await new Promise<void>((resolve, reject) => this.stream.write(JSON.stringify(m) + '\n', (e) => (e ? reject(this.error(e)) : resolve())))
+      .catch((e: unknown) => { this.stats.failed++; throw e; });
     this.stats.published++;
   }
 
-  async flush(): Promise<void> {}
+  async flush(): Promise<void> {
+    if (this.failure) throw this.error(this.failure);
+  }
 
   close(): Promise<void> {
-    return new Promise((resolve) => this.stream.end(() => resolve()));
+    if (this.stream.destroyed) return this.failure ? Promise.reject(this.error(this.failure)) : Promise.resolve();
+    return new Promise((resolve, reject) => this.stream.end((e?: Error | null) => (e ? reject(this.error(e)) : resolve())));
   }
 }
 

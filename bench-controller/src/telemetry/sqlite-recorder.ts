@@ -12,10 +12,12 @@ export interface RecorderStats {
   stored: number;
   duplicates: number;
   invalid: number;
+  /** Valid messages the database refused to store. */
+  failed: number;
 }
 
 export class SqliteRecorder {
-  readonly stats: RecorderStats = { stored: 0, duplicates: 0, invalid: 0 };
+  readonly stats: RecorderStats = { stored: 0, duplicates: 0, invalid: 0, failed: 0 };
   private waiters: Array<{ n: number; resolve: () => void }> = [];
 
   private constructor(private readonly client: MqttClient, private readonly db: Database.Database, private readonly onInvalid: (why: string) => void) {
@@ -36,19 +38,36 @@ export class SqliteRecorder {
       const r = SCHEMAS[t.kind].safeParse(json);
       if (!r.success) return this.invalid(`${topic}: ${r.error.issues[0]!.path.join('.')}: ${r.error.issues[0]!.message}`);
       const p = r.data;
-      const info = insert.run(topic, t.kind, p.source, p.session, p.seq, p.deviceTimeUs, p.hostTime, JSON.stringify(p));
-      if (info.changes === 1) this.stats.stored++;
+      let changes: number;
+      try {
+        changes = insert.run(topic, t.kind, p.source, p.session, p.seq, p.deviceTimeUs, p.hostTime, JSON.stringify(p)).changes;
+      } catch (e) {
+        // thrown from an MQTT event handler it would kill the process; counted and reported instead
+        this.stats.failed++;
+        return this.onInvalid(`${topic}: not stored: ${(e as Error).message}`);
+      }
+      if (changes === 1) this.stats.stored++;
       else this.stats.duplicates++;
       this.waiters = this.waiters.filter((w) => (this.stats.stored >= w.n ? (w.resolve(), false) : true));
     });
   }
 
-  static async start(o: { url: string; dbPath: string; username?: string; password?: string; protocolVersion?: 4 | 5; onInvalid?: (why: string) => void }): Promise<SqliteRecorder> {
-    const client = await mqtt.connectAsync(o.url, { protocolVersion: o.protocolVersion ?? 5, username: o.username, password: o.password, connectTimeout: 5000, clientId: `eve-recorder-${process.pid}` }, false)
+  /** `onInvalid` hears about every message counted as invalid or failed (default: nobody; see `stats`). */
+  static async start(o: { url: string; dbPath: string; username?: string; password?: string; protocolVersion?: 4 | 5; clientId?: string; onInvalid?: (why: string) => void }): Promise<SqliteRecorder> {
+    // without a clientId mqtt.js makes a random one, so two recorders never take each other's session
+    const client = await mqtt.connectAsync(o.url, { protocolVersion: o.protocolVersion ?? 5, username: o.username, password: o.password, connectTimeout: 5000, ...(o.clientId ? { clientId: o.clientId } : {}) }, false)
       .catch((e: Error) => { throw new EveError('MQTT_CONNECT', `recorder cannot connect to ${o.url}: ${e.message}`, { retriable: true, cause: e }); });
-    const rec = new SqliteRecorder(client, new Database(o.dbPath), o.onInvalid ?? (() => undefined));
-    await client.subscribeAsync(`${TOPIC_ROOT}/#`, { qos: 1 });
-    return rec;
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(o.dbPath);
+      const rec = new SqliteRecorder(client, db, o.onInvalid ?? (() => undefined));
+      await client.subscribeAsync(`${TOPIC_ROOT}/#`, { qos: 1 });
+      return rec;
+    } catch (e) {
+      db?.close();
+      await client.endAsync(true);
+      throw new EveError('RECORDER_START', `recorder on ${o.dbPath}: ${(e as Error).message}`, { cause: e });
+    }
   }
 
   private invalid(why: string): void {

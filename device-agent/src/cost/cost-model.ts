@@ -5,7 +5,7 @@
  */
 import { EveError } from '../errors/eve-error.js';
 import type { LayerOps } from '../runtime/extract.js';
-import type { DeviceProfile } from './device-profile.js';
+import type { DeviceProfile, Dtype } from './device-profile.js';
 import { msp430fr5994 } from './profiles/msp430fr5994.js';
 import { stm32l476M4f } from './profiles/stm32l476-m4f.js';
 
@@ -33,32 +33,53 @@ export interface InferenceCost {
   perLayer: number[];
 }
 
-export function layerCycles(p: DeviceProfile, op: LayerOps): number {
+/** Cycles per MAC for a kernel format and number type. */
+function macCost(p: DeviceProfile, format: 'dense' | 'rowPrefixSparse', dtype: Dtype): number {
+  const c = p.cycles;
+  if (dtype === 'int8') return format === 'dense' ? c.denseMacI8 : c.sparseMacI8;
+  return format === 'dense' ? c.denseMacF32 : c.sparseMacF32;
+}
+
+/**
+ * One layer's cycles: per executed MAC the loads (weight, activation, and for sparse rows the
+ * index and the indirect activation load), the MAC and the loop (folded into the profile's per-MAC
+ * figure by its recipe); per output row the set-up, bias and the activation store; per activation
+ * the element-wise layers' load-compare-store.
+ */
+export function layerCycles(p: DeviceProfile, op: LayerOps, dtype: Dtype = 'float32'): number {
   const c = p.cycles;
   switch (op.kind) {
     case 'dense':
     case 'conv2d':
-      return op.rows * c.perRow + op.macs * (op.format === 'dense' ? c.denseMacF32 : c.sparseMacF32);
+      return op.rows * c.perRow + op.macs * macCost(p, op.format ?? 'dense', dtype);
     case 'maxpool':
-      return op.outputs * c.perActivation;
+      return op.inputs * c.perActivation; // one load and compare per input
     case 'relu':
+      return op.outputs * c.perActivation;
     case 'softmax':
-      return op.outputs * c.perActivation * (op.kind === 'softmax' ? 10 : 1);
+      return op.outputs * c.perActivation * 10; // exp and divide per output (approx.)
     case 'flatten':
       return 0;
   }
 }
 
-export function estimateInference(p: DeviceProfile, ops: LayerOps[], inputBytes: number): InferenceCost {
-  const perLayer = ops.map((op) => layerCycles(p, op));
+/**
+ * Cycles, time and energy of one inference of a mode whose layers execute `ops`, on profile `p`,
+ * with `inputBytes` uint8 inputs scaled on arrival. Energy is at the profile's nominal voltage.
+ */
+export function estimateInference(p: DeviceProfile, ops: readonly LayerOps[], inputBytes: number, dtype: Dtype = 'float32'): InferenceCost {
+  const perLayer = ops.map((op) => layerCycles(p, op, dtype));
   const cycles = p.cycles.perInference + inputBytes * p.cycles.perInputByte + perLayer.reduce((s, x) => s + x, 0);
   const seconds = cycles / p.clockHz;
   return { cycles, seconds, activeCurrentA: p.activeCurrentA, energyJ: seconds * p.activeCurrentA * p.nominalVoltageV, perLayer };
 }
 
-/** The faster kernel format for a layer whose rows keep `keptPerRow` weights on average. */
-export function chooseFormat(p: DeviceProfile, rows: number, cols: number, keptPerRow: number): 'dense' | 'rowPrefixSparse' {
-  const dense = rows * (p.cycles.perRow + cols * p.cycles.denseMacF32);
-  const sparse = rows * (p.cycles.perRow + keptPerRow * p.cycles.sparseMacF32);
+/**
+ * The faster kernel format for a layer of `rows` x `cols` weights whose rows keep `keptPerRow`
+ * weights on average (in the densest mode that runs it). For the package writer's callers.
+ */
+export function chooseFormat(p: DeviceProfile, rows: number, cols: number, keptPerRow: number, dtype: Dtype = 'float32'): 'dense' | 'rowPrefixSparse' {
+  const dense = rows * (p.cycles.perRow + cols * macCost(p, 'dense', dtype));
+  const sparse = rows * (p.cycles.perRow + keptPerRow * macCost(p, 'rowPrefixSparse', dtype));
   return sparse < dense ? 'rowPrefixSparse' : 'dense';
 }

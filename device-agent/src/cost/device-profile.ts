@@ -3,6 +3,42 @@
  * perform. Every constant cites where it comes from; figures marked "approx." are estimates from
  * the cited documents and should be replaced by measurements on a real board.
  */
+
+/** Number types the kernels (will) run in; int8 is priced already so the search can plan for it. */
+export type Dtype = 'float32' | 'int8';
+
+/**
+ * The instruction-level cost of one multiply-accumulate, from which the per-MAC figures the cost
+ * model uses are derived (macCycles). A dense MAC streams a weight and an activation; a row-prefix
+ * sparse MAC also streams a column index and loads the activation indirectly through it.
+ */
+export interface MacRecipe {
+  /** Load one weight (core cycles, zero-wait memory). */
+  loadWeight: number;
+  /** Load one activation from SRAM (after the weight load, where loads pipeline). */
+  loadActivation: number;
+  /** The multiply-accumulate itself. */
+  mac: number;
+  /** Loop counter, branch and pointer updates, per MAC (the kernels unroll by 4). */
+  loopPerMac: number;
+  /** Memory wait states per weight read from non-volatile memory, averaged over a line. */
+  weightWait: number;
+  /** Sparse only: load the uint16 column index. */
+  loadIndex: number;
+  /** Sparse only: wait states per index read, averaged over a line. */
+  indexWait: number;
+  /** Sparse only: turn the index into an address (scale and add). */
+  indexAddress: number;
+  /** Sparse only: the activation load depends on the index, so it stalls instead of pipelining. */
+  indirectPenalty: number;
+}
+
+/** Cycles per dense and per sparse MAC from a recipe; profiles derive their `cycles` with it. */
+export function macCycles(r: MacRecipe): { dense: number; sparse: number } {
+  const dense = r.loadWeight + r.loadActivation + r.mac + r.loopPerMac + r.weightWait;
+  return { dense, sparse: dense + r.loadIndex + r.indexWait + r.indexAddress + r.indirectPenalty };
+}
+
 export interface DeviceProfile {
   name: string;
   description: string;
@@ -13,13 +49,17 @@ export interface DeviceProfile {
   activeCurrentA: number;
   /** Current in the low-power mode it waits in (UART wake-up kept). */
   sleepCurrentA: number;
-  /** Cycles per multiply-accumulate, by kernel format and number type. */
+  /** Where the per-MAC cycle figures come from, per number type. */
+  recipes: Record<Dtype, MacRecipe>;
+  /** Cycles per multiply-accumulate, by kernel format and number type (macCycles of `recipes`). */
   cycles: {
     denseMacF32: number;
     sparseMacF32: number;
+    denseMacI8: number;
+    sparseMacI8: number;
     /** Loop set-up, bias load, result store per output row. */
     perRow: number;
-    /** ReLU / copy per activation. */
+    /** ReLU / max-pool compare / copy per activation. */
     perActivation: number;
     /** Fixed per-inference overhead (call, input scaling per byte counted separately). */
     perInference: number;

@@ -10,6 +10,12 @@ export const EVE_VERSION = 1;
 export const MAX_MODES = 8;
 export const MAX_LAYERS = 64;
 export const MAX_NAME_BYTES = 64;
+/**
+ * Largest tensor (input or any layer's output) a package may declare, in elements. Activations are
+ * the only memory extraction allocates, so this bounds what a hostile header can make a board
+ * reserve; 1 Mi floats is far beyond any MCU's SRAM (LeNet-5's largest tensor has 4,704).
+ */
+export const MAX_TENSOR_ELEMENTS = 1 << 20;
 
 export const LayerKind = { dense: 1, relu: 2, flatten: 3, softmax: 4, conv2d: 5, maxpool: 6 } as const;
 export const FormatCode = { dense: 0, rowPrefixSparse: 1 } as const;

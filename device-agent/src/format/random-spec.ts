@@ -17,3 +17,20 @@ export function randomSpec(seed = 1, dims = [20, 12, 5]): ModelSpec {
   return { name: 'random-mlp', input: [1, 1, dims[0]!], outputs: dims[dims.length - 1]!, modes: [{ name: 'high' }, { name: 'mid' }, { name: 'low' }], layers };
 }
 
+/** A small 3-mode LeNet-style network with random weights: conv 3x3 -> relu -> maxpool 2 -> flatten -> dense. */
+export function randomConvSpec(format: 'dense' | 'rowPrefixSparse', seed = 1): ModelSpec {
+  const u = mulberry32(seed);
+  const convW = Float32Array.from({ length: 4 * 3 * 3 * 2 }, () => u() * 2 - 1);
+  const denseW = Float32Array.from({ length: 10 * 5 * 5 * 4 }, () => u() * 2 - 1);
+  const keep = (n: number) => Int8Array.from({ length: n }, () => (format === 'dense' ? 2 : [-1, 0, 1, 2][Math.floor(u() * 4)]!));
+  return {
+    name: 'tiny-lenet', input: [12, 12, 2], outputs: 10, modes: [{ name: 'high' }, { name: 'mid' }, { name: 'low' }],
+    layers: [
+      { kind: 'conv2d', input: [12, 12, 2], kernelH: 3, kernelW: 3, outChannels: 4, weights: convW, bias: Float32Array.from([0.1, -0.2, 0.3, 0]), keep: keep(convW.length), format },
+      { kind: 'relu' },
+      { kind: 'maxpool', input: [10, 10, 4], size: 2 },
+      { kind: 'flatten' },
+      { kind: 'dense', inFeatures: 100, outFeatures: 10, weights: denseW, bias: new Float32Array(10), keep: keep(denseW.length), format },
+    ],
+  };
+}

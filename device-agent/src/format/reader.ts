@@ -6,7 +6,7 @@
 import { EveError } from '../errors/eve-error.js';
 import { crc32 } from './crc32.js';
 import {
-  EVE_MAGIC, EVE_VERSION, FormatCode, LayerKind, MAX_LAYERS, MAX_MODES,
+  EVE_MAGIC, EVE_VERSION, FormatCode, LayerKind, MAX_LAYERS, MAX_MODES, MAX_TENSOR_ELEMENTS,
   type EvePackage, type PackageLayer, type PackageMode, type Shape3, type WeightedStorage,
 } from './package-types.js';
 
@@ -63,6 +63,7 @@ export function readPackage(input: Uint8Array): EvePackage {
   const outputs = c.u16('outputs');
   const input3 = [c.u16('input.height'), c.u16('input.width'), c.u16('input.channels')] as const;
   if (input3.some((d) => d === 0)) throw bad('input', `shape ${input3.join('x')} has a zero dimension`);
+  if (input3[0] * input3[1] * input3[2] > MAX_TENSOR_ELEMENTS) throw bad('input', `shape ${input3.join('x')} exceeds ${MAX_TENSOR_ELEMENTS} elements`);
   const name = c.name('name');
   const modeHeads = Array.from({ length: modeCount }, (_, k) => ({ name: c.name(`modes[${k}].name`), kept: c.u32(`modes[${k}].keptWeights`) }));
 
@@ -102,6 +103,12 @@ export function readPackage(input: Uint8Array): EvePackage {
   const keptCheck = new Array<number>(modeCount).fill(0);
   const sameShape = (a: readonly number[], b: Shape3) => a[0] === b[0] && a[1] === b[1] && a[2] === b[2];
   const layers: PackageLayer[] = raws.map((r, i): PackageLayer => {
+    const layer = parseLayer(r, i);
+    // activations are what extraction allocates: bound them so a header cannot demand gigabytes
+    if (size(shape) > MAX_TENSOR_ELEMENTS) throw bad(`layers[${i}].output`, `${shape.join('x')} exceeds ${MAX_TENSOR_ELEMENTS} elements`);
+    return layer;
+  });
+  function parseLayer(r: Raw, i: number): PackageLayer {
     const f = `layers[${i}]`;
     if (r.kind === LayerKind.maxpool) {
       const [h, w, ch, k] = r.geom! as [number, number, number, number];
@@ -167,7 +174,7 @@ export function readPackage(input: Uint8Array): EvePackage {
     }
     shape = [1, 1, outF];
     return { kind: 'dense', ...storage };
-  });
+  }
   const features = size(shape);
   if (features !== outputs) throw bad('outputs', `${outputs} does not match the last layer's ${features}`);
   const modes: PackageMode[] = modeHeads.map((m, k) => {

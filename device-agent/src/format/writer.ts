@@ -10,7 +10,11 @@
  *   region    u32 byte length, padding to a 4-byte boundary, then the shared weight region
  *   trailer   CRC-32 of every byte before it
  * Within each stored row, weights are ordered from "kept by the sparsest mode" to "kept only by
- * the densest", so mode k's row is a prefix ending at rowEnds[k][row].
+ * the densest", so mode k's row is a prefix ending at rowEnds[k][row]. Row ends are u32.
+ * A dense-format layer stores the full row-major matrix (weights pruned everywhere as 0.0) and
+ * serves every mode from that one matrix, which is only correct if no mode prunes differently:
+ * every weight must be kept by all modes or by none (keep[i] is -1 or modeCount-1). Callers that
+ * want a layer dense in the dense modes and sparse in the sparse ones use rowPrefixSparse.
  */
 import { EveError } from '../errors/eve-error.js';
 import { crc32 } from './crc32.js';

@@ -22,6 +22,12 @@ describe('mode policy', () => {
     expect(selectMode({ ...base, storedEnergyJ: 10e-6, harvestPowerW: 0 })).toBeNull();
   });
 
+  it('ranks modes by accuracy, not by their order in the package', () => {
+    // fine-tuning left the middle mode more accurate than the densest one
+    const swapped: ModeCost[] = [modes[0]!, { ...modes[1]!, accuracy: 0.98 }, modes[2]!];
+    expect(selectMode({ ...base, modes: swapped, storedEnergyJ: 1e-3, harvestPowerW: 100e-6 })).toBe(1);
+  });
+
   it('never picks a mode slower than the deadline', () => {
     expect(selectMode({ ...base, storedEnergyJ: 1, harvestPowerW: 1, deadlineS: 2e-3 })).toBe(1);
   });

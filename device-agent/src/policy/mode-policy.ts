@@ -16,7 +16,7 @@ export interface PolicyInput {
   /** Usable energy now: above the brown-out level. */
   storedEnergyJ: number;
   harvestPowerW: number;
-  /** Modes as stored: densest (most accurate) first. */
+  /** Modes as stored (densest first); tried in order of accuracy, so the order does not matter. */
   modes: readonly ModeCost[];
   /** Time until the next request; a mode slower than this cannot serve the request. */
   deadlineS: number;
@@ -39,7 +39,9 @@ export function selectMode(i: PolicyInput): number | null {
   const { modes, options: o } = i;
   const surplus = Math.max(0, i.storedEnergyJ - o.reserveJ);
   const budget = i.harvestPowerW * i.deadlineS + surplus / o.horizonPeriods;
-  for (let k = 0; k < modes.length; k++) {
+  // most accurate first; among equals, the cheaper one
+  const order = modes.map((_, k) => k).sort((a, b) => modes[b]!.accuracy - modes[a]!.accuracy || modes[a]!.energyJ - modes[b]!.energyJ);
+  for (const k of order) {
     const m = modes[k]!;
     if (m.latencyS > i.deadlineS) continue;
     // net draw: what the inference takes beyond what is harvested while it runs

@@ -3,26 +3,8 @@ import { writePackage } from '../format/writer.js';
 import { readPackage } from '../format/reader.js';
 import type { ModelSpec } from '../format/model-spec.js';
 import { extract } from './extract.js';
-import { mulberry32 } from '../harvest/generators.js';
+import { randomConvSpec as convSpec } from '../format/random-spec.js';
 import { estimateInference, getProfile } from '../cost/cost-model.js';
-
-/** A small LeNet-style network: conv 3x3 -> relu -> maxpool 2 -> flatten -> dense. */
-function convSpec(format: 'dense' | 'rowPrefixSparse', seed = 1): ModelSpec {
-  const u = mulberry32(seed);
-  const convW = Float32Array.from({ length: 4 * 3 * 3 * 2 }, () => u() * 2 - 1);
-  const denseW = Float32Array.from({ length: 10 * 5 * 5 * 4 }, () => u() * 2 - 1);
-  const keep = (n: number) => Int8Array.from({ length: n }, () => (format === 'dense' ? 2 : [-1, 0, 1, 2][Math.floor(u() * 4)]!));
-  return {
-    name: 'tiny-lenet', input: [12, 12, 2], outputs: 10, modes: [{ name: 'high' }, { name: 'mid' }, { name: 'low' }],
-    layers: [
-      { kind: 'conv2d', input: [12, 12, 2], kernelH: 3, kernelW: 3, outChannels: 4, weights: convW, bias: Float32Array.from([0.1, -0.2, 0.3, 0]), keep: keep(convW.length), format },
-      { kind: 'relu' },
-      { kind: 'maxpool', input: [10, 10, 4], size: 2 },
-      { kind: 'flatten' },
-      { kind: 'dense', inFeatures: 100, outFeatures: 10, weights: denseW, bias: new Float32Array(10), keep: keep(denseW.length), format },
-    ],
-  };
-}
 
 /** Naive reference with mode m's mask. */
 function reference(spec: ModelSpec, m: number, x: Float32Array): Float32Array {
@@ -59,6 +41,31 @@ describe('conv2d and maxpool layers', () => {
         const want = reference(spec, format === 'dense' ? 0 : m, x);
         for (let i = 0; i < 10; i++) expect(got[i]).toBeCloseTo(want[i]!, 4);
       }
+    }
+  });
+
+  it('extraction views the package buffer for conv layers too, dense and sparse, without copying', () => {
+    for (const format of ['rowPrefixSparse', 'dense'] as const) {
+      const pkg = readPackage(writePackage(convSpec(format)));
+      for (let m = 0; m < 3; m++) {
+        const views = extract(pkg, m).weightViews();
+        expect(views.length).toBe(format === 'dense' ? 4 : 10);
+        for (const v of views) expect(v.buffer).toBe(pkg.buffer.buffer);
+      }
+    }
+  });
+
+  it('reports per-layer operations: MACs shrink with the mode, inputs and outputs follow the shapes', () => {
+    const pkg = readPackage(writePackage(convSpec('rowPrefixSparse')));
+    const [m0, m2] = [extract(pkg, 0).ops, extract(pkg, 2).ops];
+    expect(m0.map((o) => o.kind)).toEqual(['conv2d', 'relu', 'maxpool', 'flatten', 'dense']);
+    expect(m0[0]).toMatchObject({ inputs: 288, outputs: 400, cols: 18 });
+    expect(m0[2]).toMatchObject({ inputs: 400, outputs: 100 });
+    expect(m0[4]).toMatchObject({ inputs: 100, outputs: 10, rows: 10, cols: 100 });
+    for (const i of [0, 4]) {
+      expect(m2[i]!.macs).toBeLessThan(m0[i]!.macs);
+      expect(m0[i]!.weightReads).toBe(m0[i]!.macs);
+      expect(m0[i]!.indexReads).toBe(m0[i]!.macs);
     }
   });
 

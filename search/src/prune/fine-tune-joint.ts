@@ -26,7 +26,7 @@ export async function fineTuneJoint(model: TrainedModel, keep: Int8Array[], data
   const modes = Math.max(...keep.map((k) => k.reduce((a, b) => Math.max(a, b), -1))) + 1;
   const weights = o.lossWeights ?? defaultLossWeights(modes);
   const v = varsFromParams(model.params);
-  const masks = Array.from({ length: modes }, (_, m) => keep.map((k, d) => maskTensor(k, m, model.params[d]!.outFeatures, model.params[d]!.inFeatures)));
+  const masks = Array.from({ length: modes }, (_, m) => keep.map((k, d) => maskTensor(k, m, model.params[d]!)));
   const reapply = () => tf.tidy(() => v.w.forEach((w, d) => w.assign(tf.mul(w, masks[0]![d]!))));
   reapply();
   const n = Math.min(o.trainCount ?? data.train.count, data.train.count);

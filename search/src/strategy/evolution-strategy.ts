@@ -32,6 +32,8 @@ export class EvolutionStrategy implements SearchStrategy {
     }
     let child = this.space.mutate(parent!.evaluation.candidate, this.rng);
     for (let i = 0; i < 50 && seen.has(this.space.key(child)); i++) child = this.space.mutate(child, this.rng);
+    // a neighbourhood measured out: jump elsewhere rather than spend the budget on a repeat
+    for (let i = 0; i < 50 && seen.has(this.space.key(child)); i++) child = this.space.random(this.rng);
     return child;
   }
 }

@@ -33,6 +33,7 @@ export async function runSearch(o: SearchOptions): Promise<SearchResult> {
     const score = o.score(evaluation);
     const s = { evaluation, score };
     history.push(s);
+    o.strategy.observe?.(s);
     if (score.feasible && (!best || score.value > best.score.value)) best = s;
     await o.onEvaluated?.(evaluation, score, i);
   }

@@ -11,4 +11,6 @@ export interface Scored {
 export interface SearchStrategy {
   readonly name: string;
   propose(history: readonly Scored[]): Candidate;
+  /** Told of every scored evaluation, in order (optional: history-based strategies need not keep state). */
+  observe?(scored: Scored): void;
 }

@@ -50,3 +50,61 @@ describe('search', () => {
     expect(evo).toBeGreaterThan(rnd);
   });
 });
+
+describe('search: edge cases', () => {
+  /** Every nested candidate of a small space, by brute force. */
+  function enumerate(s: SearchSpace): Candidate[] {
+    const { modes, layers } = s.o;
+    const out = new Map<string, Candidate>();
+    const total = s.choices.length ** (modes * layers);
+    for (let code = 0; code < total; code++) {
+      let c = code;
+      const sparsity = Array.from({ length: modes }, () => Array.from({ length: layers }, () => { const v = s.choices[c % s.choices.length]!; c = Math.floor(c / s.choices.length); return v; }));
+      const cand = { sparsity };
+      if (s.key(s.repair(cand)) === s.key(cand)) out.set(s.key(cand), cand);
+    }
+    return [...out.values()];
+  }
+
+  it('evolution finds the optimum of a small space without repeating a candidate', async () => {
+    const small = new SearchSpace({ modes: 2, layers: 2, choices: [0.5, 0.7, 0.8, 0.9, 0.95] });
+    const all = enumerate(small);
+    const smallScore = (e: Evaluation) => scoreEvaluation(e, { denseAccuracy: 0.98, maxDrop: [1, 2], lossWeights: [0.6, 0.4] });
+    let bestValue = -Infinity;
+    for (const c of all) { const s = smallScore(await toy.evaluate(c)); if (s.feasible) bestValue = Math.max(bestValue, s.value); }
+    for (let seed = 1; seed <= 3; seed++) {
+      const r = await runSearch({ space: small, evaluator: toy, budget: Math.ceil(all.length * 0.8), score: smallScore, strategy: new EvolutionStrategy(small, createRng(seed), { population: 6, tournament: 3 }) });
+      expect(r.best!.score.value).toBeCloseTo(bestValue, 12);
+      const keys = r.history.map((h) => small.key(h.evaluation.candidate));
+      expect(new Set(keys).size).toBe(keys.length);
+    }
+  });
+
+  it('never returns an infeasible candidate as best, however good its costs look', async () => {
+    // the sparser the candidate, the better its energy, but anything above 0.7 in mode 0 is infeasible
+    const tricky: Evaluator = {
+      evaluate: async (c) => ({
+        candidate: c, costSource: 'virtual',
+        modes: c.sparsity.map((row, m) => ({ sparsity: row[0]!, latencyUs: 1, energyUj: 10 - 5 * row[0]! - m, accuracy: m === 0 && row.some((x) => x > 0.7) ? 0.5 : 0.98 })),
+      }),
+    };
+    const r = await runSearch({ space, evaluator: tricky, budget: 40, score, strategy: new RandomStrategy(space, createRng(2)) });
+    expect(r.history.some((h) => !h.score.feasible)).toBe(true);
+    expect(r.best!.score.feasible).toBe(true);
+    expect(r.best!.evaluation.candidate.sparsity[0]!.every((x) => x <= 0.7)).toBe(true);
+    const none = await runSearch({ space, evaluator: { evaluate: async (c) => ({ ...(await tricky.evaluate(c)), modes: (await tricky.evaluate(c)).modes.map((m) => ({ ...m, accuracy: 0.1 })) }) }, budget: 5, score, strategy: new RandomStrategy(space, createRng(2)) });
+    expect(none.best).toBeNull();
+  });
+
+  it('tells the strategy of every evaluation, reports each one, and stops when aborted', async () => {
+    const seen: number[] = [];
+    const observed: string[] = [];
+    const ac = new AbortController();
+    const strategy = new RandomStrategy(space, createRng(3));
+    const observing = { name: 'spy', propose: (h: Parameters<typeof strategy.propose>[0]) => strategy.propose(h), observe: (s: { evaluation: Evaluation }) => { observed.push(space.key(s.evaluation.candidate)); } };
+    const p = runSearch({ space, evaluator: toy, budget: 100, score, strategy: observing, signal: ac.signal, onEvaluated: (_e, _s, i) => { seen.push(i); if (i === 4) ac.abort(); } });
+    await expect(p).rejects.toThrow();
+    expect(seen).toEqual([0, 1, 2, 3, 4]);
+    expect(observed).toHaveLength(5);
+  });
+});

@@ -2,10 +2,12 @@
  * Dense training: Adam on softmax cross-entropy, seeded initialisation and batch order.
  */
 import * as tf from '@tensorflow/tfjs';
+import { EveError } from '@eve-bench/device-agent';
 import type { Dataset, Split } from '../data/dataset.js';
 import type { NetworkSpec } from '../models/network-spec.js';
 import { createRng } from '../rng/rng.js';
-import { batchTensors, disposeVars, forward, initVars, modelFrom, varsFromParams, type GraphVars } from './mlp-graph.js';
+import { batchTensors, disposeVars, forward, initVars, modelFrom, toTfLayout, varsFromParams, type GraphVars } from './mlp-graph.js';
+import type { PrunableShape } from '../models/network-spec.js';
 import type { TrainedModel, TrainProgress } from './trained-model.js';
 
 export interface TrainOptions {
@@ -56,7 +58,12 @@ export async function trainDense(spec: NetworkSpec, data: Dataset, o: TrainOptio
 }
 
 /** Top-1 accuracy of `model` (with mode `mode` of `keep` applied, if given) on a split. */
-export function evaluateAccuracy(model: TrainedModel, split: Split, features: number, keep?: Int8Array[], mode = 0): number {
+export function evaluateAccuracy(model: TrainedModel, split: Split, keep?: Int8Array[], mode?: number): number;
+/** The earlier form, with the feature count spelled out (it must match the network's input). */
+export function evaluateAccuracy(model: TrainedModel, split: Split, features: number, keep?: Int8Array[], mode?: number): number;
+export function evaluateAccuracy(model: TrainedModel, split: Split, a?: number | Int8Array[], b?: Int8Array[] | number, c?: number): number {
+  const [features, keep, mode] = typeof a === 'number' ? [a, b as Int8Array[] | undefined, c ?? 0] : [inputFeatures(model.spec), a, (b as number | undefined) ?? 0];
+  if (features !== inputFeatures(model.spec)) throw new EveError('SPEC_MISMATCH', `${model.spec.name} takes ${inputFeatures(model.spec)} input values, not ${features}`);
   const v = varsFromParams(model.params);
   try {
     let correct = 0;
@@ -64,8 +71,8 @@ export function evaluateAccuracy(model: TrainedModel, split: Split, features: nu
     for (let s = 0; s < split.count; s += bs) {
       const idx = Array.from({ length: Math.min(bs, split.count - s) }, (_, i) => s + i);
       correct += tf.tidy(() => {
-        const { x } = batchTensors(split, idx, features, 10);
-        const masks = keep?.map((k, d) => maskTensor(k, mode, model.params[d]!.outFeatures, model.params[d]!.inFeatures));
+        const { x } = batchTensors(split, idx, features, model.spec.classes);
+        const masks = keep?.map((k, d) => maskTensor(k, mode, model.params[d]!));
         const pred = forward(model.spec, v, x, masks).argMax(1).dataSync();
         let c = 0;
         pred.forEach((p, i) => { if (p === split.labels[idx[i]!]) c++; });
@@ -78,7 +85,11 @@ export function evaluateAccuracy(model: TrainedModel, split: Split, features: nu
   }
 }
 
-/** Mask of mode `mode` from a row-major keep array, in tf layout [in, out]. */
-export function maskTensor(keep: Int8Array, mode: number, rows: number, cols: number): tf.Tensor2D {
-  return tf.tidy(() => tf.tensor2d(Float32Array.from(keep, (k) => (k >= mode ? 1 : 0)), [rows, cols]).transpose());
+function inputFeatures(spec: NetworkSpec): number {
+  return spec.input[0] * spec.input[1] * spec.input[2];
+}
+
+/** Mask of mode `mode` from a keep array in rows layout, in the layer's tf layout. */
+export function maskTensor(keep: Int8Array, mode: number, p: PrunableShape): tf.Tensor {
+  return toTfLayout(Float32Array.from(keep, (k) => (k >= mode ? 1 : 0)), p);
 }

@@ -22,6 +22,24 @@ describe('training on MNIST with TensorFlow.js (WASM)', () => {
     expect(evaluateAccuracy(dense, data.test, data.features)).toBeGreaterThan(0.8);
   });
 
+  it('evaluates with or without the feature count, and refuses a wrong one', () => {
+    const keep = nestedMagnitudeKeep(dense, [[0.5, 0.5, 0.3], [0.9, 0.9, 0.6]]);
+    expect(evaluateAccuracy(dense, data.test)).toBe(evaluateAccuracy(dense, data.test, data.features));
+    expect(evaluateAccuracy(dense, data.test, keep, 1)).toBe(evaluateAccuracy(dense, data.test, data.features, keep, 1));
+    expect(evaluateAccuracy(dense, data.test, keep, 1)).toBeLessThan(evaluateAccuracy(dense, data.test, keep, 0));
+    expect(() => evaluateAccuracy(dense, data.test, 100)).toThrow(/784 input values/);
+  });
+
+  it('reports progress and stops when aborted', async () => {
+    const small = { ...data, train: { ...data.train, count: 320, images: data.train.images.subarray(0, 320 * 784), labels: data.train.labels.subarray(0, 320) } };
+    const progress: number[] = [];
+    await trainDense(getNetworkSpec('mlp-small'), small, { epochs: 1, batchSize: 64, learningRate: 0.002, seed: 1, onProgress: (p) => progress.push(p.batch) });
+    expect(progress.at(-1)).toBe(5);
+    const ac = new AbortController();
+    ac.abort(new Error('stop'));
+    await expect(trainDense(getNetworkSpec('mlp-small'), small, { epochs: 1, batchSize: 64, learningRate: 0.002, seed: 1, signal: ac.signal })).rejects.toThrow('stop');
+  });
+
   it('is reproducible for a seed', async () => {
     const again = await trainDense(getNetworkSpec('mlp-small'), { ...data, train: { ...data.train, count: 640, images: data.train.images.subarray(0, 640 * 784), labels: data.train.labels.subarray(0, 640) } }, { epochs: 1, batchSize: 64, learningRate: 0.002, seed: 7 });
     const twice = await trainDense(getNetworkSpec('mlp-small'), { ...data, train: { ...data.train, count: 640, images: data.train.images.subarray(0, 640 * 784), labels: data.train.labels.subarray(0, 640) } }, { epochs: 1, batchSize: 64, learningRate: 0.002, seed: 7 });

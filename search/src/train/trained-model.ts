@@ -1,16 +1,17 @@
-import type { NetworkSpec } from '../models/network-spec.js';
+import type { NetworkSpec, PrunableShape } from '../models/network-spec.js';
 
-/** Weights of a network, framework-free: dense weights row-major [out][in]. */
-export interface DenseParams {
-  inFeatures: number;
-  outFeatures: number;
+/**
+ * Weights of one prunable layer, framework-free, as rows: dense weights row-major [out][in];
+ * conv weights [outChannels][kernelH][kernelW][inChannels] (the layout the package stores).
+ */
+export interface DenseParams extends PrunableShape {
   weights: Float32Array;
   bias: Float32Array;
 }
 
 export interface TrainedModel {
   spec: NetworkSpec;
-  /** One entry per prunable (dense) layer, in order. */
+  /** One entry per prunable (dense or conv2d) layer, in order. */
   params: DenseParams[];
 }
 
