@@ -32,3 +32,4 @@ export * from './transport/serial-transport.js';
 export * from './transport/reconnecting-transport.js';
 export * from './session/bench-session.js';
 export * from './boards/energyrunner-client.js';
+export * from './boards/manual-timers.js';

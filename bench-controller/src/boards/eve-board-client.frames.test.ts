@@ -10,8 +10,8 @@ import {
 } from '@eve-bench/device-agent';
 import { createMemoryPair } from '../transport/memory-transport.js';
 import type { ByteTransport } from '../transport/byte-transport.js';
-import type { Timers } from './waitress.js';
 import { BoardNakError, EveBoardClient } from './eve-board-client.js';
+import { manualTimers } from './manual-timers.js';
 
 type Reply = Response | 'drop' | Uint8Array;
 
@@ -44,15 +44,6 @@ function scriptedBoard(end: ByteTransport, script: (req: Request, n: number) => 
   return { received, reading };
 }
 
-function manualTimers() {
-  const pending = new Map<number, () => void>();
-  let next = 0;
-  const timers: Timers = {
-    setTimeout: (fn) => { pending.set(++next, fn); return next; },
-    clearTimeout: (h) => { pending.delete(h as number); },
-  };
-  return { timers, pending: () => pending.size, fireAll: () => { for (const [h, fn] of [...pending]) { pending.delete(h); fn(); } } };
-}
 
 /** Lets queued I/O run until `cond` holds; no wall-clock waiting. */
 async function until(cond: () => boolean): Promise<void> {

@@ -1,20 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { Waitress, type Timers } from './waitress.js';
+import { Waitress } from './waitress.js';
+import { manualTimers } from './manual-timers.js';
 
-/** Timers that only fire when the test says so. */
-function manualTimers() {
-  const pending = new Map<number, () => void>();
-  let next = 0;
-  const timers: Timers = {
-    setTimeout: (fn) => { pending.set(++next, fn); return next; },
-    clearTimeout: (h) => { pending.delete(h as number); },
-  };
-  return {
-    timers,
-    pending: () => pending.size,
-    fireAll: () => { for (const [h, fn] of [...pending]) { pending.delete(h); fn(); } },
-  };
-}
 
 describe('Waitress', () => {
   it('resolves the first waiter whose matcher accepts the message', async () => {
