@@ -48,7 +48,6 @@ interface Ctx {
   search?: SearchResult;
   finalPkg?: BuiltPackage;
   finalMeasured?: PackageMeasurement[];
-  logs: string[];
   warnings: string[];
   chosen?: Scored;
 }
@@ -64,8 +63,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
   const started = Date.now();
   const plan = demoPlan(o.quick);
   const out = o.stdout ?? process.stdout;
-  const ctx: Ctx = { logs: [], warnings: [] };
-  const log = (line: string) => ctx.logs.push(line);
+  const ctx: Ctx = { warnings: [] };
   const trace = demoTrace(o.seed, o.quick);
   const costSource = o.config?.boards.length ? 'hardware' : 'virtual';
 
@@ -84,8 +82,8 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           supplies = [{ id: 'sim-dp832', url: c.lab.psuUrl, limits: { '1': { maxVoltageV: 3.6, maxCurrentA: 0.05 }, '2': { maxVoltageV: 3.6, maxCurrentA: 0.05 } } }];
           boards = c.lab.boards.map((b) => ({ id: b.spec.id, url: b.url, supplyId: 'sim-dp832', channel: b.spec.channel }));
         }
-        c.telemetry = await startDemoTelemetry({ outDir: o.outDir, bench: o.config?.bench ?? 'virtual-lab', mqtt: o.config?.mqtt, boards: boards.map((b) => b.id), log });
-        c.bench = await connectBench({ supplies, boards, trace, railVoltageV: RAIL_V, idleWindowUs: 20_000_000, log: (l) => { log(l); task.output = l; } });
+        c.telemetry = await startDemoTelemetry({ outDir: o.outDir, bench: o.config?.bench ?? 'virtual-lab', mqtt: o.config?.mqtt, boards: boards.map((b) => b.id), log: (l) => ctx.warnings.push(l) });
+        c.bench = await connectBench({ supplies, boards, trace, railVoltageV: RAIL_V, idleWindowUs: 20_000_000, log: (l) => { task.output = l; } });
         task.title = `${task.title}: ${c.bench.boards.length} boards ready`;
       },
     },
