@@ -19,6 +19,7 @@ export * from './telemetry/schema.js';
 export * from './telemetry/embedded-broker.js';
 export * from './telemetry/sink.js';
 export * from './telemetry/sqlite-recorder.js';
+export * from './telemetry/line-protocol.js';
 export * from './campaign/campaign-store.js';
 export * from './campaign/sqlite-store.js';
 export * from './config/bench-config.js';

@@ -56,7 +56,7 @@ async function wire(o: { outDir: string; bench: string; boards: string[] }, url:
         const counters = await b.client.counters();
         const [supplyV, supplyA] = [await b.psu.measureVoltage(b.channel), await b.psu.measureCurrent(b.channel)];
         const harvestW = (await b.replayer?.sync(counters.nowUs)) ?? 0;
-        await sink.publish('event', b.id, { kind: 'modeSwitch', deviceTimeUs: counters.nowUs, detail: `${phase}: mode ${m.mode} (${m.name})` });
+        await sink.publish('event', b.id, { kind: 'modeSwitch', deviceTimeUs: counters.nowUs, mode: m.mode, detail: `${phase}: mode ${m.mode} (${m.name})` });
         await sink.publish('telemetry', b.id, { deviceTimeUs: counters.nowUs, capacitorV: counters.capacitorV, harvestW, supplyV, supplyA, mode: m.mode, brownOuts: counters.brownOuts });
         const row = {
           campaignId, board: b.id, phase, candidate: candidate(), mode: m.mode, modeName: m.name, sparsity: m.sparsity, latencyUs: m.latencyUs,

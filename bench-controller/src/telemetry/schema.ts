@@ -65,10 +65,21 @@ export const MeasurementPayload = z.object({
   costSource: z.enum(['predicted', 'virtual', 'hardware']),
 }).strict();
 
+/** What happened on a bench: mode switches, deploys, faults and fleet actions, and campaign jobs. */
+export const EVENT_KINDS = ['modeSwitch', 'deploy', 'fault', 'quarantine', 'powerCycle', 'timeout', 'job'] as const;
+export const JOB_STATES = ['queued', 'running', 'done', 'failed'] as const;
+
 export const EventPayload = z.object({
   ...envelope,
-  kind: z.enum(['modeSwitch', 'deploy', 'fault', 'quarantine']),
+  kind: z.enum(EVENT_KINDS),
   detail: z.string(),
+  /** modeSwitch: the mode switched to. */
+  mode: z.number().int().nonnegative().optional(),
+  /** job: the campaign, the job, its new state and how many jobs the campaign has. */
+  campaignId: z.number().int().nonnegative().optional(),
+  job: z.string().min(1).max(256).optional(),
+  jobState: z.enum(JOB_STATES).optional(),
+  jobsTotal: z.number().int().nonnegative().optional(),
 }).strict();
 
 export const SCHEMAS = { status: StatusPayload, telemetry: TelemetryPayload, measurement: MeasurementPayload, event: EventPayload } as const;
