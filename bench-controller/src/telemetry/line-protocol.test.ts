@@ -36,3 +36,12 @@ describe('line protocol', () => {
     expect(pointTimestampNs(1_700_000_000_000, 1_000_001)).toBe('1700000000000000001');
   });
 });
+
+describe('status points', () => {
+  it('carry the state as a field and an online flag', () => {
+    const line = toLineProtocol('status', 'lab1', 'b0', { ...envelope, state: 'offline' });
+    expect(line).toMatch(/^eve_status,bench=lab1,board=b0,session=s1,source=lab1\/b0 /);
+    expect(line).toContain('state="offline"');
+    expect(line).toContain('online=0i');
+  });
+});

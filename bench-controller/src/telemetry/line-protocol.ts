@@ -4,10 +4,11 @@
  *
  * - measurement `eve_<kind>`: eve_status, eve_telemetry, eve_measurement, eve_event;
  * - tags (low-cardinality, what panels group by): `bench`, `board`, `source`, `session`, plus
- *   `state` (status), `phase`, `candidate`, `modeName`, `mode`, `costSource`, `campaignId`
+ *   `phase`, `candidate`, `modeName`, `mode`, `costSource`, `campaignId`
  *   (measurement), `event` (the event's kind) and `jobState` (event);
  * - fields: every other payload value (numbers as floats, counts as integers, strings as strings),
- *   always including `seq` and `hostTime`; a null is left out;
+ *   always including `seq` and `hostTime`; a null is left out; status also gets `online` (1 when
+ *   the state is online or busy, else 0), so a panel can take the last value per board;
  * - timestamp (ns): hostTime (ms) × 10^6 + seq mod 10^6. A message delivered twice writes the same
  *   series and timestamp, so the duplicate overwrites itself; two messages of one source never
  *   collide, because within one millisecond their sequence numbers differ.
@@ -20,14 +21,14 @@ export const MEASUREMENT_PREFIX = 'eve_';
 
 /** Payload keys written as tags, per kind (the bench and board come from the topic). */
 export const TAG_KEYS: Readonly<Record<TelemetryKind, readonly string[]>> = {
-  status: ['source', 'session', 'state'],
+  status: ['source', 'session'],
   telemetry: ['source', 'session'],
   measurement: ['source', 'session', 'phase', 'candidate', 'modeName', 'mode', 'costSource', 'campaignId'],
   event: ['source', 'session', 'kind', 'jobState'],
 };
 
 /** Payload keys written as integer fields; the other numbers are floats. */
-const INT_FIELDS = new Set(['seq', 'hostTime', 'mode', 'brownOuts', 'inferences', 'jobsTotal', 'campaignId']);
+const INT_FIELDS = new Set(['seq', 'hostTime', 'mode', 'brownOuts', 'inferences', 'campaignId', 'jobsTotal', 'jobsDone', 'jobsFailed', 'jobsRunning', 'online']);
 
 /** The tag a payload key is written under (`kind` would be ambiguous next to the measurement). */
 function tagName(key: string): string {
@@ -46,7 +47,8 @@ export function pointTimestampNs(hostTime: number, seq: number): string {
 export function toLineProtocol<K extends TelemetryKind>(kind: K, bench: string, board: string, payload: PayloadOf<K>): string {
   const point = new Point(measurementName(kind)).tag('bench', bench).tag('board', board);
   const tags = TAG_KEYS[kind];
-  const p = payload as Record<string, unknown>;
+  const p: Record<string, unknown> = { ...payload };
+  if (kind === 'status') p['online'] = p['state'] === 'offline' ? 0 : 1;
   for (const [key, value] of Object.entries(p)) {
     if (value === null || value === undefined) continue;
     if (tags.includes(key)) point.tag(tagName(key), String(value));

@@ -63,6 +63,11 @@ export const MeasurementPayload = z.object({
   inferences: z.number().int().positive(),
   accuracy: z.number().min(0).max(1).nullable(),
   costSource: z.enum(['predicted', 'virtual', 'hardware']),
+  /** What the cost model predicted for this mode, next to what was measured. */
+  predictedLatencyUs: z.number().positive().optional(),
+  predictedEnergyUj: z.number().optional(),
+  /** Measured dense-baseline latency on the same board ÷ this latency. */
+  speedupVsDense: z.number().positive().optional(),
 }).strict();
 
 /** What happened on a bench: mode switches, deploys, faults and fleet actions, and campaign jobs. */
@@ -80,6 +85,11 @@ export const EventPayload = z.object({
   job: z.string().min(1).max(256).optional(),
   jobState: z.enum(JOB_STATES).optional(),
   jobsTotal: z.number().int().nonnegative().optional(),
+  /** job: the campaign's progress after this transition, and its runner's estimate of the time left. */
+  jobsDone: z.number().int().nonnegative().optional(),
+  jobsFailed: z.number().int().nonnegative().optional(),
+  jobsRunning: z.number().int().nonnegative().optional(),
+  etaS: z.number().nonnegative().optional(),
 }).strict();
 
 export const SCHEMAS = { status: StatusPayload, telemetry: TelemetryPayload, measurement: MeasurementPayload, event: EventPayload } as const;
