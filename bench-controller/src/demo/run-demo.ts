@@ -23,7 +23,7 @@ import { measurePackage, type PackageMeasurement } from '../measure/measure-pack
 import { formatTable, writeResult, type DemoResult, type ModeRow } from './report.js';
 import { SqliteCampaignStore } from '../campaign/sqlite-store.js';
 import { writeFile } from 'node:fs/promises';
-import { deployChecksum } from '@eve-bench/device-agent';
+import { deployChecksum, getProfile } from '@eve-bench/device-agent';
 
 export interface DemoOptions {
   outDir: string;
@@ -82,7 +82,14 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           supplies = [{ id: 'sim-dp832', url: c.lab.psuUrl, limits: { '1': { maxVoltageV: 3.6, maxCurrentA: 0.05 }, '2': { maxVoltageV: 3.6, maxCurrentA: 0.05 } } }];
           boards = c.lab.boards.map((b) => ({ id: b.spec.id, url: b.url, supplyId: 'sim-dp832', channel: b.spec.channel }));
         }
-        c.telemetry = await startDemoTelemetry({ outDir: o.outDir, bench: o.config?.bench ?? 'virtual-lab', mqtt: o.config?.mqtt, boards: boards.map((b) => b.id), log: (l) => ctx.warnings.push(l) });
+        const profiles = new Map<string, string>(o.config?.boards.length ? o.config.boards.map((b) => [b.id, b.profile]) : c.lab!.boards.map((b) => [b.spec.id, b.spec.profile]));
+        c.telemetry = await startDemoTelemetry({
+          outDir: o.outDir, bench: o.config?.bench ?? 'virtual-lab', mqtt: o.config?.mqtt, boards: boards.map((b) => b.id),
+          // dense baseline and final package on every board, one board per search candidate
+          jobsTotal: 2 * boards.length + plan.searchBudget,
+          profileOf: (id) => { const p = profiles.get(id); return p ? getProfile(p) : undefined; },
+          log: (l) => ctx.warnings.push(l),
+        });
         c.bench = await connectBench({ supplies, boards, trace, railVoltageV: RAIL_V, idleWindowUs: 20_000_000, log: (l) => { task.output = l; } });
         task.title = `${task.title}: ${c.bench.boards.length} boards ready`;
       },

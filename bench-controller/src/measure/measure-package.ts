@@ -35,7 +35,7 @@ export interface PackageMeasurement {
 
 export interface MeasureHooks {
   onDeployed?(board: BenchBoard, deploy: DeployReport): void | Promise<void>;
-  onMode?(board: BenchBoard, m: ModeMeasurement): void | Promise<void>;
+  onMode?(board: BenchBoard, m: ModeMeasurement, pkg: EvePackage): void | Promise<void>;
 }
 
 export async function measurePackage(
@@ -62,7 +62,7 @@ export async function measurePackage(
     }
     const m: ModeMeasurement = { ...w, mode, name: pkg.modes[mode]!.name, sparsity: pkg.modes[mode]!.sparsity, boardAccuracy };
     modes.push(m);
-    await hooks.onMode?.(b, m);
+    await hooks.onMode?.(b, m, pkg);
   }
   return { board: b.id, deploy, modes };
 }
