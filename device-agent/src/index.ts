@@ -33,3 +33,4 @@ export * from './quant/fixed-point.js';
 export * from './quant/quantize.js';
 export * from './runtime/int8-kernels.js';
 export * from './runtime/extract-int8.js';
+export * from './export-c/generate-c.js';

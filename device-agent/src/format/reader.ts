@@ -154,6 +154,8 @@ export function readPackage(input: Uint8Array): EvePackage {
     if (outF < 1 || inF < 1 || outF > 0xffff) throw bad(f, `has an unusable ${outF}x${inF} weight matrix`);
     const bias = int8 ? new Float32Array(0) : view(Float32Array, biasOff, outF, `${f}.bias`);
     const values = int8 ? new Float32Array(0) : view(Float32Array, valOff, stored, `${f}.values`);
+    // int8 rows of at most 65,535 weights keep |acc| < 2^31 (quant/fixed-point.ts)
+    if (int8 && inF > 0xffff) throw bad(`${f}.inFeatures`, `${inF} exceeds the 65535 weights an int8 row may have`);
     const q = int8 ? int8Storage(f, biasOff, valOff, scalesOff, stored, outF) : undefined;
     let storage: WeightedStorage;
     if (r.format === FormatCode.dense) {

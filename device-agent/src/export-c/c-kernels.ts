@@ -1,0 +1,134 @@
+/**
+ * The C99 int8 kernels the generator emits, one string per kernel so a model only carries the
+ * ones it uses (-Wall -Werror rejects unused static functions). They mirror
+ * ../runtime/int8-kernels.ts operation for operation; integer arithmetic makes the order of the
+ * additions irrelevant, so the results are bit-exact. Pure C99: fixed-width types, no floating
+ * point, no allocation; `>>` on a negative int64_t is an arithmetic shift on every compiler we
+ * target (gcc, clang, msp430-gcc, arm-none-eabi-gcc), as TFLite Micro also assumes.
+ */
+
+export const REQUANTIZE = `/* (acc * m + 2^(shift-1)) >> shift, one rounding (TFLITE_SINGLE_ROUNDING), then saturate to int8. */
+static int8_t eve_requantize(int32_t acc, int32_t m, int32_t shift)
+{
+    int64_t p = (int64_t)acc * m + ((int64_t)1 << (shift - 1));
+    int32_t v = (int32_t)(p >> shift);
+    return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v));
+}
+`;
+
+export const KERNELS = {
+  dense: `static void eve_dense(const int8_t *w, const int32_t *bias, const int32_t *mult, const int32_t *shift,
+                      const int8_t *x, int8_t *y, uint16_t rows, uint16_t cols)
+{
+    uint16_t r, c;
+    for (r = 0; r < rows; r++) {
+        const int8_t *wr = w + (uint32_t)r * cols;
+        int32_t acc = bias[r];
+        for (c = 0; c < cols; c++) acc += (int32_t)wr[c] * x[c];
+        y[r] = eve_requantize(acc, mult[r], shift[r]);
+    }
+}
+`,
+  sparse: `/* Row r uses stored entries starts[r] .. ends[r]: the selected mode's prefix of the row. */
+static void eve_sparse(const int8_t *v, const uint16_t *col, const uint32_t *starts, const uint32_t *ends,
+                       const int32_t *bias, const int32_t *mult, const int32_t *shift,
+                       const int8_t *x, int8_t *y, uint16_t rows)
+{
+    uint16_t r;
+    for (r = 0; r < rows; r++) {
+        uint32_t i, end = ends[r];
+        int32_t acc = bias[r];
+        for (i = starts[r]; i < end; i++) acc += (int32_t)v[i] * x[col[i]];
+        y[r] = eve_requantize(acc, mult[r], shift[r]);
+    }
+}
+`,
+  convDense: `/* Stride 1, 'valid', HWC; off[c] is the input offset of weight column c from the window corner. */
+static void eve_conv_dense(const int8_t *w, const int32_t *bias, const int32_t *mult, const int32_t *shift,
+                           const int8_t *x, int8_t *y, const uint32_t *off, uint16_t in_w, uint16_t in_c,
+                           uint16_t out_h, uint16_t out_w, uint16_t out_c, uint16_t cols)
+{
+    uint16_t oy, ox, r, c;
+    for (oy = 0; oy < out_h; oy++) {
+        for (ox = 0; ox < out_w; ox++) {
+            const int8_t *xb = x + ((uint32_t)oy * in_w + ox) * in_c;
+            int8_t *yo = y + ((uint32_t)oy * out_w + ox) * out_c;
+            for (r = 0; r < out_c; r++) {
+                const int8_t *wr = w + (uint32_t)r * cols;
+                int32_t acc = bias[r];
+                for (c = 0; c < cols; c++) acc += (int32_t)wr[c] * xb[off[c]];
+                yo[r] = eve_requantize(acc, mult[r], shift[r]);
+            }
+        }
+    }
+}
+`,
+  convSparse: `static void eve_conv_sparse(const int8_t *v, const uint16_t *col, const uint32_t *starts, const uint32_t *ends,
+                            const int32_t *bias, const int32_t *mult, const int32_t *shift,
+                            const int8_t *x, int8_t *y, const uint32_t *off, uint16_t in_w, uint16_t in_c,
+                            uint16_t out_h, uint16_t out_w, uint16_t out_c)
+{
+    uint16_t oy, ox, r;
+    for (oy = 0; oy < out_h; oy++) {
+        for (ox = 0; ox < out_w; ox++) {
+            const int8_t *xb = x + ((uint32_t)oy * in_w + ox) * in_c;
+            int8_t *yo = y + ((uint32_t)oy * out_w + ox) * out_c;
+            for (r = 0; r < out_c; r++) {
+                uint32_t i, end = ends[r];
+                int32_t acc = bias[r];
+                for (i = starts[r]; i < end; i++) acc += (int32_t)v[i] * xb[off[col[i]]];
+                yo[r] = eve_requantize(acc, mult[r], shift[r]);
+            }
+        }
+    }
+}
+`,
+  maxpool: `static void eve_maxpool(const int8_t *x, int8_t *y, uint16_t in_w, uint16_t ch, uint16_t size, uint16_t out_h, uint16_t out_w)
+{
+    uint16_t oy, ox, c, dy, dx;
+    for (oy = 0; oy < out_h; oy++) {
+        for (ox = 0; ox < out_w; ox++) {
+            for (c = 0; c < ch; c++) {
+                int8_t m = -128;
+                for (dy = 0; dy < size; dy++) {
+                    for (dx = 0; dx < size; dx++) {
+                        int8_t v = x[(((uint32_t)oy * size + dy) * in_w + ((uint32_t)ox * size + dx)) * ch + c];
+                        if (v > m) m = v;
+                    }
+                }
+                y[((uint32_t)oy * out_w + ox) * ch + c] = m;
+            }
+        }
+    }
+}
+`,
+  relu: `static void eve_relu(int8_t *x, uint32_t n)
+{
+    uint32_t i;
+    for (i = 0; i < n; i++) if (x[i] < 0) x[i] = 0;
+}
+`,
+} as const;
+
+export type KernelName = keyof typeof KERNELS;
+
+/** A host harness (not for the MCU): `eve_host MODE < inputs > logits`, EVE_INPUT_SIZE bytes in, EVE_OUTPUTS int8 out per input. */
+export const HOST_MAIN = `#include <stdio.h>
+#include <stdlib.h>
+#include "eve_model.h"
+
+int main(int argc, char **argv)
+{
+    static uint8_t in[EVE_INPUT_SIZE];
+    int8_t out[EVE_OUTPUTS];
+    if (argc != 2 || eve_set_mode((unsigned)atoi(argv[1])) != 0) {
+        fprintf(stderr, "usage: %s MODE (0..%d) < inputs > logits\\n", argv[0], EVE_MODES - 1);
+        return 2;
+    }
+    while (fread(in, 1, EVE_INPUT_SIZE, stdin) == EVE_INPUT_SIZE) {
+        eve_infer(in, out);
+        if (fwrite(out, 1, EVE_OUTPUTS, stdout) != EVE_OUTPUTS) return 1;
+    }
+    return 0;
+}
+`;
