@@ -34,3 +34,4 @@ export * from './quant/quantize.js';
 export * from './runtime/int8-kernels.js';
 export * from './runtime/extract-int8.js';
 export * from './export-c/generate-c.js';
+export * from './export-c/host-build.js';
