@@ -49,6 +49,11 @@ export interface DeviceProfile {
   activeCurrentA: number;
   /** Current in the low-power mode it waits in (UART wake-up kept). */
   sleepCurrentA: number;
+  /**
+   * The number format inference runs in on this part: int8 where there is no FPU (float32 would be
+   * soft-float), float32 where there is one. Benchmarks and deployment price a device with it.
+   */
+  numberFormat: Dtype;
   /** Where the per-MAC cycle figures come from, per number type. */
   recipes: Record<Dtype, MacRecipe>;
   /** Cycles per multiply-accumulate, by kernel format and number type (macCycles of `recipes`). */

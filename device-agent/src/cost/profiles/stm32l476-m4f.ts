@@ -67,6 +67,8 @@ export const stm32l476M4f: DeviceProfile = {
   activeCurrentA: 100e-6 * 80,
   // DS10198 front page: Stop 2 with RTC 1.4 µA (approx.; LPUART wake-up adds little).
   sleepCurrentA: 1.4e-6,
+  // Single-precision FPU (Cortex-M4F): float32 runs in hardware.
+  numberFormat: 'float32',
   recipes: { float32, int8 },
   cycles: {
     denseMacF32: f32.dense, // 9
