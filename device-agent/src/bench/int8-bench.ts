@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ModelSpec } from '../format/model-spec.js';
+import type { EvePackage } from '../format/package-types.js';
 import { readPackage } from '../format/reader.js';
 import { writePackage } from '../format/writer.js';
 import { estimateInference } from '../cost/cost-model.js';
@@ -26,7 +27,10 @@ export interface Int8ModeColumns {
   /** Cost model, the profile in its number format. */
   cycleSpeedup: number;
   cInstr: number | null;
+  /** Scalar build (-fno-tree-vectorize): the MCU cores we target have no vector unit. */
   cInstrSpeedup: number | null;
+  /** Plain -O2, which lets gcc vectorize the dense kernels with the host's SSE. */
+  cInstrSpeedupSimd: number | null;
   /** With labelled test data only. */
   int8Accuracy: number | null;
 }
@@ -34,6 +38,7 @@ export interface Int8ModeColumns {
 export interface Int8Columns {
   denseInt8Us: number;
   denseCInstr: number | null;
+  denseCInstrSimd: number | null;
   modes: Int8ModeColumns[];
   cNote: string;
 }
@@ -50,6 +55,28 @@ function accuracy(model: Int8Model, test: LabelledInputs | undefined): number | 
   return ok / test.images.length;
 }
 
+interface Counts { dense: number; modes: number[] }
+
+/** Instructions per inference of the dense build and of each mode of the shared build, scalar and as gcc vectorizes. */
+function cInstructions(qDense: EvePackage, q: EvePackage, pool: Uint8Array[], length: number, count: number): { scalar: Counts; simd: Counts } {
+  const dir = mkdtempSync(join(tmpdir(), 'eve-bench-c-'));
+  try {
+    const inputs = new Uint8Array(count * length);
+    for (let i = 0; i < count; i++) inputs.set(pool[i % pool.length]!, i * length);
+    const run = (flags: string[], tag: string): Counts => {
+      const [dd, sd] = [mkdtempSync(join(dir, `dense-${tag}-`)), mkdtempSync(join(dir, `shared-${tag}-`))];
+      const exe = buildHostHarness(generateC(q), sd, flags);
+      return {
+        dense: instructionsPerInference(buildHostHarness(generateC(qDense), dd, flags), 0, inputs, count, dd),
+        modes: q.modes.map((_, m) => instructionsPerInference(exe, m, inputs, count, sd)),
+      };
+    };
+    return { scalar: run(['-fno-tree-vectorize'], 'scalar'), simd: run([], 'simd') };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 /** `shared` and `dense` are float32 specs of the same network; `calibration` drives quantize(). */
 export function int8Columns(shared: ModelSpec, dense: ModelSpec, calibration: Uint8Array[], x: Uint8Array, msp: DeviceProfile, test?: LabelledInputs, cInputs = 20): Int8Columns {
   const q = readPackage(writePackage(quantize(shared, calibration)));
@@ -60,35 +87,19 @@ export function int8Columns(shared: ModelSpec, dense: ModelSpec, calibration: Ui
   const [denseMs, ...modeMs] = interleavedMedians([() => denseModel.run(x), ...models.map((m) => () => m.run(x))]);
   const cyc = (m: Int8Model) => estimateInference(msp, m.ops, x.length, msp.numberFormat).cycles;
 
-  let cNote = `${valgrindVersion() ?? 'valgrind missing: apt-get install -y valgrind'}`;
-  let denseCInstr: number | null = null;
-  let modeInstr: Array<number | null> = models.map(() => null);
-  if (valgrindVersion()) {
-    const dir = mkdtempSync(join(tmpdir(), 'eve-bench-c-'));
-    try {
-      const inputs = new Uint8Array(cInputs * x.length);
-      const pool = calibration.length ? calibration : [x];
-      for (let i = 0; i < cInputs; i++) inputs.set(pool[i % pool.length]!, i * x.length);
-      const denseDir = mkdtempSync(join(dir, 'dense-'));
-      const sharedDir = mkdtempSync(join(dir, 'shared-'));
-      denseCInstr = instructionsPerInference(buildHostHarness(generateC(qDense), denseDir), 0, inputs, cInputs, denseDir);
-      const exe = buildHostHarness(generateC(q), sharedDir);
-      modeInstr = models.map((_, m) => instructionsPerInference(exe, m, inputs, cInputs, sharedDir));
-      cNote += `, gcc -std=c99 -O2, ${cInputs} inputs, instructions in eve_infer`;
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
-  }
+  const c = valgrindVersion() ? cInstructions(qDense, q, calibration.length ? calibration : [x], x.length, cInputs) : undefined;
   return {
     denseInt8Us: denseMs! * 1e3,
-    denseCInstr,
-    cNote,
+    denseCInstr: c?.scalar.dense ?? null,
+    denseCInstrSimd: c?.simd.dense ?? null,
+    cNote: c ? `${valgrindVersion()}, gcc -std=c99 -O2 (scalar: -fno-tree-vectorize), ${cInputs} inputs, instructions inside eve_infer` : 'valgrind missing: apt-get install -y valgrind',
     modes: models.map((m, k) => ({
       int8Us: modeMs[k]! * 1e3,
       int8Speedup: denseMs! / modeMs[k]!,
       cycleSpeedup: cyc(denseModel) / cyc(m),
-      cInstr: modeInstr[k]!,
-      cInstrSpeedup: denseCInstr !== null && modeInstr[k] ? denseCInstr / modeInstr[k]! : null,
+      cInstr: c?.scalar.modes[k] ?? null,
+      cInstrSpeedup: c ? c.scalar.dense / c.scalar.modes[k]! : null,
+      cInstrSpeedupSimd: c ? c.simd.dense / c.simd.modes[k]! : null,
       int8Accuracy: accuracy(m, test),
     })),
   };

@@ -121,6 +121,7 @@ function benchNetwork(name: string, sharedSpec: ModelSpec, source: string, mnist
       cycleSpeedupMsp430Float: cyc(msp, denseModel) / cyc(msp, m),
       cInstr: q.modes[k]!.cInstr,
       cInstrSpeedup: q.modes[k]!.cInstrSpeedup,
+      cInstrSpeedupSimd: q.modes[k]!.cInstrSpeedupSimd,
     };
   });
   const speedups = (f: (m: (typeof modes)[number]) => number | null) => {
@@ -133,6 +134,7 @@ function benchNetwork(name: string, sharedSpec: ModelSpec, source: string, mnist
     denseHostUs: denseUs,
     denseInt8Us: q.denseInt8Us,
     denseCInstr: q.denseCInstr,
+    denseCInstrSimd: q.denseCInstrSimd,
     cNote: q.cNote,
     modes,
     geomeanHostSpeedup: speedups((m) => m.hostSpeedup)!,
@@ -140,6 +142,7 @@ function benchNetwork(name: string, sharedSpec: ModelSpec, source: string, mnist
     geomeanCycleSpeedup: speedups((m) => m.cycleSpeedup)!,
     geomeanCycleSpeedupM4F: speedups((m) => m.cycleSpeedupM4F)!,
     geomeanCInstrSpeedup: speedups((m) => m.cInstrSpeedup),
+    geomeanCInstrSpeedupSimd: speedups((m) => m.cInstrSpeedupSimd),
     extractUs,
     extractionOverhead: extractUs / (modeMs[sparsest]! * 1e3),
     packageBytes: shared.stats.packageBytes,
@@ -178,10 +181,10 @@ function main() {
   const pct = (v: number | null) => (v === null ? '    -' : (v * 100).toFixed(1).padStart(5));
   const x = (v: number | null, w = 6) => (v === null ? '-'.padStart(w) : `${f(v)}x`.padStart(w));
   for (const n of networks) {
-    console.log(`\n${n.network} (${n.source}): dense ${f(n.denseHostUs, 1)} µs float32, ${f(n.denseInt8Us, 1)} µs int8 on this host (batch 1); dense C ${n.denseCInstr === null ? '-' : Math.round(n.denseCInstr)} instructions`);
-    console.log('mode  sparsity  acc f32  acc int8  hostSpeedup  int8Speedup  cycleSpeedup(MSP430 int8)  cycle(M4F f32)  cInstrSpeedup');
-    for (const m of n.modes) console.log(`${m.mode}     ${f(m.sparsity * 100, 1).padStart(5)} %  ${pct(m.accuracy)} %  ${pct(m.int8Accuracy)} %   ${x(m.hostSpeedup, 10)}  ${x(m.int8Speedup, 11)}  ${x(m.cycleSpeedup, 25)}  ${x(m.cycleSpeedupM4F, 14)}  ${x(m.cInstrSpeedup, 13)}`);
-    console.log(`geomean: host ${f(n.geomeanHostSpeedup)}x, int8 ${f(n.geomeanInt8Speedup)}x, cycles MSP430 int8 ${f(n.geomeanCycleSpeedup)}x, M4F ${f(n.geomeanCycleSpeedupM4F)}x, C instructions ${n.geomeanCInstrSpeedup === null ? '-' : `${f(n.geomeanCInstrSpeedup)}x`} (${n.cNote})`);
+    console.log(`\n${n.network} (${n.source}): dense ${f(n.denseHostUs, 1)} µs float32, ${f(n.denseInt8Us, 1)} µs int8 on this host (batch 1); dense C ${n.denseCInstr === null ? '-' : Math.round(n.denseCInstr)} instructions scalar, ${n.denseCInstrSimd === null ? '-' : Math.round(n.denseCInstrSimd)} with SSE`);
+    console.log('mode  sparsity  acc f32  acc int8  hostSpeedup  int8Speedup  cycleSpeedup(MSP430 int8)  cycle(M4F f32)  cInstrSpeedup  (SSE -O2)');
+    for (const m of n.modes) console.log(`${m.mode}     ${f(m.sparsity * 100, 1).padStart(5)} %  ${pct(m.accuracy)} %  ${pct(m.int8Accuracy)} %   ${x(m.hostSpeedup, 10)}  ${x(m.int8Speedup, 11)}  ${x(m.cycleSpeedup, 25)}  ${x(m.cycleSpeedupM4F, 14)}  ${x(m.cInstrSpeedup, 13)}  ${x(m.cInstrSpeedupSimd, 9)}`);
+    console.log(`geomean: host ${f(n.geomeanHostSpeedup)}x, int8 ${f(n.geomeanInt8Speedup)}x, cycles MSP430 int8 ${f(n.geomeanCycleSpeedup)}x, M4F ${f(n.geomeanCycleSpeedupM4F)}x, C instructions ${n.geomeanCInstrSpeedup === null ? '-' : `${f(n.geomeanCInstrSpeedup)}x`} scalar, ${n.geomeanCInstrSpeedupSimd === null ? '-' : `${f(n.geomeanCInstrSpeedupSimd)}x`} with SSE (${n.cNote})`);
     console.log(`extraction ${f(n.extractUs, 3)} µs = ${f(n.extractionOverhead * 100, 3)} % of a sparsest inference`);
     console.log(`bytes: package ${n.packageBytes}, densest mode alone ${n.densestModeBytes} (${f(n.packageBytes / n.densestModeBytes, 3)}x), separate models ${n.separateModelsBytes}, dense model ${n.denseModelBytes}`);
   }

@@ -11,11 +11,11 @@ import type { CSources } from './generate-c.js';
 export const C_FLAGS = ['-std=c99', '-Wall', '-Werror', '-O2'];
 
 /** Writes the sources into `dir` and compiles the host harness; returns the executable's path. */
-export function buildHostHarness(sources: CSources, dir: string, cc = 'gcc'): string {
+export function buildHostHarness(sources: CSources, dir: string, extraFlags: string[] = [], cc = 'gcc'): string {
   for (const [name, text] of Object.entries(sources)) writeFileSync(join(dir, name), text);
   const exe = join(dir, 'eve_host');
   try {
-    execFileSync(cc, [...C_FLAGS, '-o', exe, join(dir, 'eve_model.c'), join(dir, 'eve_host_main.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
+    execFileSync(cc, [...C_FLAGS, ...extraFlags, '-o', exe, join(dir, 'eve_model.c'), join(dir, 'eve_host_main.c')], { stdio: ['ignore', 'ignore', 'pipe'] });
   } catch (e) {
     throw new EveError('EXPORT_C_COMPILE', `${cc} rejected the generated C: ${String((e as { stderr?: Buffer }).stderr ?? e).slice(0, 2000)}`, { cause: e });
   }

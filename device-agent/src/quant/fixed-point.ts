@@ -39,10 +39,15 @@ export function quantizeMultiplier(real: number): { multiplier: number; shift: n
  * every partial product stays below 2^53 (an MCU does the same with a 32x32->64 multiply).
  */
 export function requantize(acc: number, multiplier: number, shift: number): number {
-  const hi = acc * Math.floor(multiplier / 32768);
+  const hi = acc * (multiplier >> 15);
   const lo = acc * (multiplier & 0x7fff);
-  return Math.floor((hi + 2 ** (shift - 16) + Math.floor(lo / 32768)) / 2 ** (shift - 15));
+  // scaling by a power of two is exact, so multiplying by 2^-k is the division, without dividing
+  return Math.floor((hi + POW2[shift - 16]! + Math.floor(lo * POW2_NEG[15]!)) * POW2_NEG[shift - 15]!);
 }
+
+/** 2^k and 2^-k for k = 0..MAX_SHIFT: constant tables, so requantize neither divides nor calls pow. */
+const POW2 = Float64Array.from({ length: MAX_SHIFT + 1 }, (_, k) => 2 ** k);
+const POW2_NEG = Float64Array.from({ length: MAX_SHIFT + 1 }, (_, k) => 2 ** -k);
 
 export function saturate8(v: number): number {
   return v > 127 ? 127 : v < -128 ? -128 : v;
