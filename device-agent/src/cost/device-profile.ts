@@ -69,5 +69,9 @@ export interface DeviceProfile {
     /** Fixed per-inference overhead (call, input scaling per byte counted separately). */
     perInference: number;
     perInputByte: number;
+    /** int8 path: ReLU / max-pool compare per int8 activation (no float compare). */
+    perActivationI8: number;
+    /** int8 path: an input byte to int8 (load, shift right by one, store) instead of a float scale. */
+    perInputByteI8: number;
   };
 }

@@ -77,5 +77,10 @@ export const msp430fr5994: DeviceProfile = {
     perActivation: 20,
     perInference: 500,
     perInputByte: 120,
+    // int8 path, SLAU367 §4.5.1.5: MOV.B @Rn+,Rd (2) + CMP.B/TST.B (1) + JGE (2) + MOV.B Rd,0(Rm) (4),
+    // the store only for negatives / new maxima: ~6 (approx.).
+    perActivationI8: 6,
+    // MOV.B @Rn+,Rd (2) + RRA.B Rd (1) + MOV.B Rd,0(Rm) (4).
+    perInputByteI8: 7,
   },
 };

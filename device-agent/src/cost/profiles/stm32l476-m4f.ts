@@ -82,5 +82,9 @@ export const stm32l476M4f: DeviceProfile = {
     perInference: 200,
     // uint8 -> float32 scale: LDRB, VMOV, VCVT (1, Table 7-1), VMUL, VSTR (approx.).
     perInputByte: 5,
+    // int8 path (Cortex-M4 TRM §3.3 instruction timings): LDRSB (2) + CMP/IT (1) + STRB (1, only
+    // sometimes) ~ 3; an input byte: LDRB (2) + LSRS (1) + STRB (1) pipelined ~ 3 (approx.).
+    perActivationI8: 3,
+    perInputByteI8: 3,
   },
 };
