@@ -9,7 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { argmaxI8, extract, extractInt8, readPackage, runHostHarness, C_FLAGS, writePackage, type EvePackage } from '@eve-bench/device-agent';
+import { argmaxI8, extract, randomSpec, extractInt8, readPackage, runHostHarness, C_FLAGS, writePackage, type EvePackage } from '@eve-bench/device-agent';
 import { getNetworkSpec, initWasmBackend, loadMnist, nestedMagnitudeKeep, toModelSpec, trainDense, type Dataset } from '@eve-bench/search';
 import { execFileSync } from 'node:child_process';
 import { requireSystemTool } from '../src/system-tools.js';
@@ -74,5 +74,17 @@ describe('eve package export-c (int8)', () => {
       expect(fOk / TEST_IMAGES, `mode ${m} float32 accuracy`).toBeGreaterThan(0.8);
       expect(Math.abs(qOk - fOk) / TEST_IMAGES, `mode ${m}: int8 ${qOk} vs float32 ${fOk} correct`).toBeLessThanOrEqual(0.005);
     }
+  });
+
+  it('refuses what it cannot export with one line and a typed code', async () => {
+    const file = join(dir, 'not-mnist.eve');
+    writeFileSync(file, writePackage(randomSpec(3, [20, 8, 4])));
+    const r = await runEve(['package', 'export-c', file, '--out', join(dir, 'nope')], 30_000);
+    expect(r.code).toBe(1);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/EXPORT_C_CALIBRATION/);
+    const bad = await runEve(['package', 'export-c', join(dir, 'float.eve'), '--out', join(dir, 'nope'), '--calibration', 'many'], 30_000);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toMatch(/--calibration must be an integer/);
   });
 });
