@@ -87,4 +87,12 @@ describe('eve package export-c (int8)', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toMatch(/--calibration must be an integer/);
   });
+
+  it('exports a float32 package as float32 C with --float32, and it compiles', async () => {
+    const out = join(dir, 'f32');
+    const r = await runEve(['package', 'export-c', join(dir, 'float.eve'), '--out', out, '--float32'], 30_000);
+    expect(r.code, r.stderr).toBe(0);
+    expect(readFileSync(join(out, 'eve_model.h'), 'utf8')).toMatch(/typedef float eve_logit_t/);
+    execFileSync(requireSystemTool('gcc', 'gcc'), [...C_FLAGS, '-o', join(out, 'eve_host'), join(out, 'eve_model.c'), join(out, 'eve_host_main.c')]);
+  });
 });

@@ -63,13 +63,15 @@ export function registerPackage(program: Command): void {
     });
   pkgCmd
     .command('export-c <file>')
-    .description('write C99 sources (int8, no floating point, no allocation) for an MCU: eve_model.h/.c and a host harness')
+    .description('write C99 sources for an MCU (int8 unless --float32; no allocation): eve_model.h/.c and a host harness')
     .requiredOption('--out <dir>', 'directory for the sources')
     .option('--calibration <n>', 'float32 packages: quantize with this many MNIST training images', '256')
-    .action(async (file: string, o: { out: string; calibration: string }) => {
+    .option('--float32', 'export a float32 package as float32 C (for parts with an FPU) instead of quantizing it')
+    .action(async (file: string, o: { out: string; calibration: string; float32?: boolean }) => {
       const count = Number(o.calibration);
       if (!Number.isInteger(count) || count < 1 || count > 60_000) throw new EveError('CLI_ARGUMENT', `--calibration must be an integer in 1..60000, got '${o.calibration}'`);
-      const { pkg, quantized } = await int8Package(await readPackageFile(file), count);
+      const source = await readPackageFile(file);
+      const { pkg, quantized } = o.float32 ? { pkg: source, quantized: false } : await int8Package(source, count);
       await mkdir(o.out, { recursive: true });
       const sources = generateC(pkg);
       for (const [name, text] of Object.entries(sources)) await writeFile(join(o.out, name), text);

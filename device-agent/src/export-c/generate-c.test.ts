@@ -8,6 +8,7 @@ import { writePackage } from '../format/writer.js';
 import { mulberry32 } from '../harvest/generators.js';
 import { quantize } from '../quant/quantize.js';
 import { extractInt8 } from '../runtime/extract-int8.js';
+import { extract } from '../runtime/extract.js';
 import type { ModelSpec } from '../format/model-spec.js';
 import { generateC } from './generate-c.js';
 import { buildHostHarness, runHostHarness } from './host-build.js';
@@ -43,7 +44,7 @@ describe('C export (int8)', () => {
     checkBitExact(randomConvSpec('dense', 13), 'conv-dense');
   });
 
-  it('has no floating point and no allocation in the generated model', () => {
+  it('has no floating point and no allocation in the generated int8 model', () => {
     const pkg = readPackage(writePackage(quantize(randomConvSpec('rowPrefixSparse', 14), [inputs(1, 288, 1)])));
     const c = generateC(pkg)['eve_model.c'];
     expect(c).not.toMatch(/\b(float|double|malloc|calloc|realloc|free)\b/);
@@ -51,7 +52,24 @@ describe('C export (int8)', () => {
     expect(c).toMatch(/static const int8_t eve_l0_values\[/);
   });
 
-  it('refuses a float32 package with a typed error', () => {
-    expect(() => generateC(readPackage(writePackage(randomSpec(1))))).toThrow(/quantize it first/);
+  it('exports float32 packages too: same classes as the TypeScript runtime, logits within float rounding', () => {
+    for (const [spec, name] of [[randomSpec(15, [48, 24, 10]), 'f-mlp'], [randomConvSpec('rowPrefixSparse', 16), 'f-conv']] as const) {
+      const len = spec.input[0] * spec.input[1] * spec.input[2];
+      const pkg = readPackage(writePackage(spec));
+      const c = generateC(pkg);
+      expect(c['eve_model.h']).toMatch(/typedef float eve_logit_t/);
+      const exe = buildHostHarness(c, mkdtempSync(join(dir, name)));
+      const xs = inputs(100, len, 17);
+      for (let m = 0; m < pkg.modes.length; m++) {
+        const raw = runHostHarness(exe, m, xs);
+        // copy: the child's output buffer need not be 4-byte aligned
+        const logits = new Float32Array(new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength).slice().buffer);
+        const model = extract(pkg, m);
+        for (let i = 0; i < 100; i++) {
+          const ts = model.runUint8(xs.subarray(i * len, (i + 1) * len));
+          for (let k = 0; k < pkg.outputs; k++) expect(logits[i * pkg.outputs + k]).toBeCloseTo(ts[k]!, 4);
+        }
+      }
+    }
   });
 });
