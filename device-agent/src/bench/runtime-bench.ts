@@ -19,6 +19,7 @@ import { mulberry32 } from '../harvest/generators.js';
 import { fuzzReader } from './fuzz.js';
 import { argmax } from '../runtime/kernels.js';
 import { randomSpec } from '../format/random-spec.js';
+import { quantize } from '../quant/quantize.js';
 import { specFromPackage } from '../format/spec-from-package.js';
 import { int8Columns, type LabelledInputs } from './int8-bench.js';
 import { mnistForBench, type MnistForBench } from './mnist-for-bench.js';
@@ -173,8 +174,11 @@ function main() {
   const networks = benchModels(root).map((b) => benchNetwork(b.name, b.spec, b.source, mnist, b.trained ? mnist?.test : undefined));
   const fuzzCases = Number(process.env.EVE_FUZZ_CASES ?? 100_000);
   const fuzz = fuzzReader(writePackage(randomSpec(2, [64, 32, 10])), fuzzCases, 7);
+  // the int8 layout too (scales section, int32 bias), each accepted package run through extractInt8
+  const calibration = [Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256)];
+  const fuzzInt8 = fuzzReader(writePackage(quantize(randomSpec(2, [64, 32, 10]), calibration)), fuzzCases, 8);
   const policy = policyTable();
-  const result = { date: new Date().toISOString(), node: process.version, networks, fuzz, policy, durationS: (Date.now() - started) / 1000 };
+  const result = { date: new Date().toISOString(), node: process.version, networks, fuzz, fuzzInt8, policy, durationS: (Date.now() - started) / 1000 };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/runtime.json'), JSON.stringify(result, null, 2) + '\n');
   const f = (v: number, d = 2) => v.toFixed(d);
@@ -192,8 +196,10 @@ function main() {
   for (const p of policy) console.log(`${p.trace.padEnd(14)} ${f(p.multiMode, 0).padStart(7)} ${f(p.densestOnly, 0).padStart(7)} ${f(p.sparsestOnly, 0).padStart(7)} ${f(p.denseUnpruned, 0).padStart(7)}`);
   console.log(`\nfuzz: ${fuzz.cases} mutated packages, ${fuzz.rejected} rejected with typed errors, ${fuzz.accepted} accepted, ${fuzz.crashes} crashes, ${fuzz.hangs} hangs (slowest ${f(fuzz.slowestMs, 2)} ms)`);
   if (fuzz.firstCrash) console.log(`first crash: ${fuzz.firstCrash}`);
+  console.log(`fuzz (int8 package): ${fuzzInt8.cases} mutated, ${fuzzInt8.rejected} rejected, ${fuzzInt8.accepted} accepted, ${fuzzInt8.crashes} crashes, ${fuzzInt8.hangs} hangs (slowest ${f(fuzzInt8.slowestMs, 2)} ms)`);
+  if (fuzzInt8.firstCrash) console.log(`first crash: ${fuzzInt8.firstCrash}`);
   console.log('wrote bench/results/runtime.json');
-  if (fuzz.crashes > 0 || fuzz.hangs > 0) process.exitCode = 1;
+  if (fuzz.crashes + fuzz.hangs + fuzzInt8.crashes + fuzzInt8.hangs > 0) process.exitCode = 1;
 }
 
 main();
