@@ -69,7 +69,7 @@ export function generateC(pkg: EvePackage): CSources {
       data.push(layerArrays(l, i, modes));
       const out = next();
       const rq = int8 ? `${p}_bias, ${p}_mult, ${p}_shift` : `${p}_bias`;
-      const ends = `${p}_row_ends + eve_mode * ${l.outFeatures}u`;
+      const ends = `${p}_row_ends + (uint32_t)eve_mode * ${l.outFeatures}u`;
       if (l.kind === 'dense') {
         const [rows, cols] = [checkU16(l.outFeatures, `layer ${i} rows`), checkU16(l.inFeatures, `layer ${i} cols`)];
         if (l.format === 'dense') { used.add('dense'); calls.push(`eve_dense(${p}_values, ${rq}, ${cur}, ${out}, ${rows}, ${cols});`); }
