@@ -8,6 +8,7 @@ import { isEveError } from '../errors/eve-error.js';
 import { crc32 } from '../format/crc32.js';
 import { readPackage } from '../format/reader.js';
 import { extract } from '../runtime/extract.js';
+import { extractInt8 } from '../runtime/extract-int8.js';
 import { mulberry32 } from '../harvest/generators.js';
 
 export interface FuzzReport {
@@ -37,7 +38,11 @@ export function fuzzReader(good: Uint8Array, cases: number, seed: number, hangMs
     try {
       const pkg = readPackage(b);
       // an accepted package must also extract and run every mode without a crash
-      for (let m = 0; m < pkg.modes.length; m++) extract(pkg, m).run(new Float32Array(pkg.input[0] * pkg.input[1] * pkg.input[2]));
+      const n = pkg.input[0] * pkg.input[1] * pkg.input[2];
+      for (let m = 0; m < pkg.modes.length; m++) {
+        if (pkg.dtype === 'int8') extractInt8(pkg, m).run(new Uint8Array(n).fill(200));
+        else extract(pkg, m).run(new Float32Array(n));
+      }
       r.accepted++;
     } catch (e) {
       if (isEveError(e)) r.rejected++;

@@ -70,4 +70,12 @@ describe('cost model', () => {
   it('refuses an unknown profile with a typed error', () => {
     expect(() => getProfile('z80')).toThrow(expect.objectContaining({ code: 'PROFILE_UNKNOWN' }));
   });
+  it('prices the MSP430FR5994 (no FPU) in int8 and the M4F in float32', () => {
+    const msp = getProfile('msp430fr5994');
+    expect(msp.numberFormat).toBe('int8');
+    expect(m4.numberFormat).toBe('float32');
+    // on the MSP430 soft-float would cost an order of magnitude more per MAC than the MPY32 int8 path
+    const ops = mlpOps(0.2, 'rowPrefixSparse');
+    expect(estimateInference(msp, ops, 784, 'float32').cycles).toBeGreaterThan(5 * estimateInference(msp, ops, 784, msp.numberFormat).cycles);
+  });
 });

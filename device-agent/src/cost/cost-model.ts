@@ -48,16 +48,18 @@ function macCost(p: DeviceProfile, format: 'dense' | 'rowPrefixSparse', dtype: D
  */
 export function layerCycles(p: DeviceProfile, op: LayerOps, dtype: Dtype = 'float32'): number {
   const c = p.cycles;
+  const act = dtype === 'int8' ? c.perActivationI8 : c.perActivation;
   switch (op.kind) {
     case 'dense':
     case 'conv2d':
       return op.rows * c.perRow + op.macs * macCost(p, op.format ?? 'dense', dtype);
     case 'maxpool':
-      return op.inputs * c.perActivation; // one load and compare per input
+      return op.inputs * act; // one load and compare per input
     case 'relu':
-      return op.outputs * c.perActivation;
+      return op.outputs * act;
     case 'softmax':
-      return op.outputs * c.perActivation * 10; // exp and divide per output (approx.)
+      // the int8 path ends in logits and argmax, skipping softmax (runtime/extract-int8.ts)
+      return dtype === 'int8' ? 0 : op.outputs * c.perActivation * 10; // exp and divide per output (approx.)
     case 'flatten':
       return 0;
   }
@@ -69,7 +71,8 @@ export function layerCycles(p: DeviceProfile, op: LayerOps, dtype: Dtype = 'floa
  */
 export function estimateInference(p: DeviceProfile, ops: readonly LayerOps[], inputBytes: number, dtype: Dtype = 'float32'): InferenceCost {
   const perLayer = ops.map((op) => layerCycles(p, op, dtype));
-  const cycles = p.cycles.perInference + inputBytes * p.cycles.perInputByte + perLayer.reduce((s, x) => s + x, 0);
+  const perByte = dtype === 'int8' ? p.cycles.perInputByteI8 : p.cycles.perInputByte;
+  const cycles = p.cycles.perInference + inputBytes * perByte + perLayer.reduce((s, x) => s + x, 0);
   const seconds = cycles / p.clockHz;
   return { cycles, seconds, activeCurrentA: p.activeCurrentA, energyJ: seconds * p.activeCurrentA * p.nominalVoltageV, perLayer };
 }

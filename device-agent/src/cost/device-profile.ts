@@ -49,6 +49,11 @@ export interface DeviceProfile {
   activeCurrentA: number;
   /** Current in the low-power mode it waits in (UART wake-up kept). */
   sleepCurrentA: number;
+  /**
+   * The number format inference runs in on this part: int8 where there is no FPU (float32 would be
+   * soft-float), float32 where there is one. Benchmarks and deployment price a device with it.
+   */
+  numberFormat: Dtype;
   /** Where the per-MAC cycle figures come from, per number type. */
   recipes: Record<Dtype, MacRecipe>;
   /** Cycles per multiply-accumulate, by kernel format and number type (macCycles of `recipes`). */
@@ -64,5 +69,9 @@ export interface DeviceProfile {
     /** Fixed per-inference overhead (call, input scaling per byte counted separately). */
     perInference: number;
     perInputByte: number;
+    /** int8 path: ReLU / max-pool compare per int8 activation (no float compare). */
+    perActivationI8: number;
+    /** int8 path: an input byte to int8 (load, shift right by one, store) instead of a float scale. */
+    perInputByteI8: number;
   };
 }

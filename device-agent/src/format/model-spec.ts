@@ -52,8 +52,23 @@ export interface ModeSpec {
   name: string;
 }
 
+/** How weights and activations are stored and computed: float32, or int8 (see quant/). */
+export type NumberFormat = 'float32' | 'int8';
+
+/** int8 packages: activation scales from calibration (quantize()), one per weighted layer. */
+export interface LayerQuant {
+  /** Real value of one step of the layer's int8 input. */
+  inScale: number;
+  /** Real value of one step of the layer's int8 output. */
+  outScale: number;
+}
+
 export interface ModelSpec {
   name: string;
+  /** Default float32. int8 needs `quant`. */
+  numberFormat?: NumberFormat;
+  /** int8 only: index-aligned with `layers`, set for the dense and conv2d layers. */
+  quant?: Array<LayerQuant | undefined>;
   /** Input tensor HWC; an MLP uses [1, 1, features]. Inputs travel as uint8 and are scaled by 1/255. */
   input: Shape3;
   outputs: number;

@@ -19,7 +19,7 @@ export const MAX_TENSOR_ELEMENTS = 1 << 20;
 
 export const LayerKind = { dense: 1, relu: 2, flatten: 3, softmax: 4, conv2d: 5, maxpool: 6 } as const;
 export const FormatCode = { dense: 0, rowPrefixSparse: 1 } as const;
-export const DtypeCode = { float32: 0 } as const;
+export const DtypeCode = { float32: 0, int8: 1 } as const;
 
 export interface PackageMode {
   name: string;
@@ -45,6 +45,24 @@ export interface WeightedStorage {
   rowStarts: Uint32Array;
   /** rowPrefixSparse only: [mode][row] absolute end offset into values (prefix of the stored row). */
   rowEnds: Uint32Array;
+  /** int8 packages only (then `values` and `bias` above are empty): the scales section and int8 weights. */
+  int8?: Int8Storage;
+}
+
+/**
+ * An int8 layer (see quant/fixed-point.ts): weights laid out as `values` (same order, columns and
+ * row ends), int32 bias in accumulator units, and per row the fixed-point requantization
+ * y = sat8((acc * multiplier[r] + 2^(shift[r]-1)) >> shift[r]). The float scales are kept for
+ * dequantizing and inspection; the integer path never reads them.
+ */
+export interface Int8Storage {
+  values: Int8Array;
+  bias: Int32Array;
+  inScale: number;
+  outScale: number;
+  weightScales: Float32Array;
+  multiplier: Int32Array;
+  shift: Int32Array;
 }
 
 export interface DensePackageLayer extends WeightedStorage {
@@ -78,7 +96,7 @@ export type WeightedLayer = DensePackageLayer | ConvPackageLayer;
 export interface EvePackage {
   version: number;
   name: string;
-  dtype: 'float32';
+  dtype: 'float32' | 'int8';
   input: Shape3;
   outputs: number;
   modes: PackageMode[];

@@ -5,6 +5,7 @@ import { crc32 } from './crc32.js';
 import { randomSpec } from './random-spec.js';
 import { fuzzReader } from '../bench/fuzz.js';
 import { randomConvSpec as convSpec } from './random-spec.js';
+import { quantize } from '../quant/quantize.js';
 
 /** Rewrites the trailer so only the structural checks stand between the bytes and the runtime. */
 function fixCrc(b: Uint8Array): Uint8Array {
@@ -19,6 +20,17 @@ describe('.eve reader against hostile input', () => {
       expect(r.firstCrash).toBeUndefined();
       expect(r.crashes).toBe(0);
       expect(r.rejected + r.accepted).toBe(2500);
+    }
+  });
+
+  it('throws only EveError for mutations of int8 packages (scales section included)', () => {
+    const calib = [Uint8Array.from({ length: 288 }, (_, i) => (i * 7) % 256)];
+    for (const spec of [randomSpec(9), convSpec('rowPrefixSparse', 4), convSpec('dense', 5)]) {
+      const len = spec.input[0] * spec.input[1] * spec.input[2];
+      const good = writePackage(quantize(spec, [calib[0]!.subarray(0, len)]));
+      const r = fuzzReader(good, 1500, 13, Infinity);
+      expect(r.firstCrash).toBeUndefined();
+      expect(r.rejected + r.accepted).toBe(1500);
     }
   });
 

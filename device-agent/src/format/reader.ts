@@ -5,9 +5,10 @@
  */
 import { EveError } from '../errors/eve-error.js';
 import { crc32 } from './crc32.js';
+import { MAX_ABS_BIAS, MAX_SHIFT, MIN_SHIFT } from '../quant/fixed-point.js';
 import {
-  EVE_MAGIC, EVE_VERSION, FormatCode, LayerKind, MAX_LAYERS, MAX_MODES, MAX_TENSOR_ELEMENTS,
-  type EvePackage, type PackageLayer, type PackageMode, type Shape3, type WeightedStorage,
+  DtypeCode, EVE_MAGIC, EVE_VERSION, FormatCode, LayerKind, MAX_LAYERS, MAX_MODES, MAX_TENSOR_ELEMENTS,
+  type EvePackage, type Int8Storage, type PackageLayer, type PackageMode, type Shape3, type WeightedStorage,
 } from './package-types.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -55,7 +56,8 @@ export function readPackage(input: Uint8Array): EvePackage {
   const version = c.u16('version');
   if (version !== EVE_VERSION) throw bad('version', `${version} is not supported (this reader knows ${EVE_VERSION})`);
   const dtype = c.u8('dtype');
-  if (dtype !== 0) throw bad('dtype', `${dtype} is not supported (0 = float32)`);
+  if (dtype !== DtypeCode.float32 && dtype !== DtypeCode.int8) throw bad('dtype', `${dtype} is not supported (0 = float32, 1 = int8)`);
+  const int8 = dtype === DtypeCode.int8;
   const modeCount = c.u8('modeCount');
   if (modeCount < 1 || modeCount > MAX_MODES) throw bad('modeCount', `${modeCount} is not in 1..${MAX_MODES}`);
   const layerCount = c.u16('layerCount');
@@ -73,7 +75,7 @@ export function readPackage(input: Uint8Array): EvePackage {
     const kind = c.u8(`layers[${i}].kind`);
     const format = c.u8(`layers[${i}].format`);
     if (kind === LayerKind.dense || kind === LayerKind.conv2d) {
-      const dims = ['inFeatures', 'outFeatures', 'storedWeights', 'biasOffset', 'valuesOffset', 'columnsOffset', 'rowStartsOffset', 'rowEndsOffset']
+      const dims = ['inFeatures', 'outFeatures', 'storedWeights', 'biasOffset', 'valuesOffset', 'columnsOffset', 'rowStartsOffset', 'rowEndsOffset', ...(int8 ? ['scalesOffset'] : [])]
         .map((f) => c.u32(`layers[${i}].${f}`));
       const geom = kind === LayerKind.conv2d ? ['input.height', 'input.width', 'input.channels', 'kernelH', 'kernelW'].map((f) => c.u16(`layers[${i}].${f}`)) : undefined;
       raws.push({ kind, format, dims, geom });
@@ -108,6 +110,21 @@ export function readPackage(input: Uint8Array): EvePackage {
     if (size(shape) > MAX_TENSOR_ELEMENTS) throw bad(`layers[${i}].output`, `${shape.join('x')} exceeds ${MAX_TENSOR_ELEMENTS} elements`);
     return layer;
   });
+  /** An int8 layer's weights, bias and scales section (format/int8-section.ts), bounded so |acc| < 2^31. */
+  function int8Storage(f: string, biasOff: number, valOff: number, scalesOff: number, stored: number, rows: number): Int8Storage {
+    const values = view(Int8Array, valOff, stored, `${f}.values`);
+    const bias = view(Int32Array, biasOff, rows, `${f}.bias`);
+    for (let j = 0; j < rows; j++) if (Math.abs(bias[j]!) > MAX_ABS_BIAS) throw bad(`${f}.bias[${j}]`, `${bias[j]} exceeds ±2^30`);
+    const floats = view(Float32Array, scalesOff, 2 + rows, `${f}.scales`);
+    const multiplier = view(Int32Array, scalesOff + 8 + 4 * rows, rows, `${f}.multiplier`);
+    const shift = view(Int32Array, scalesOff + 8 + 8 * rows, rows, `${f}.shift`);
+    for (let j = 0; j < floats.length; j++) if (!(floats[j]! > 0 && floats[j]! < Infinity)) throw bad(`${f}.scales[${j}]`, `${floats[j]} is not a positive finite scale`);
+    for (let j = 0; j < rows; j++) {
+      if (multiplier[j]! < 0) throw bad(`${f}.multiplier[${j}]`, `${multiplier[j]} is negative`);
+      if (shift[j]! < MIN_SHIFT || shift[j]! > MAX_SHIFT) throw bad(`${f}.shift[${j}]`, `${shift[j]} is not in ${MIN_SHIFT}..${MAX_SHIFT}`);
+    }
+    return { values, bias, inScale: floats[0]!, outScale: floats[1]!, weightScales: floats.subarray(2), multiplier, shift };
+  }
   function parseLayer(r: Raw, i: number): PackageLayer {
     const f = `layers[${i}]`;
     if (r.kind === LayerKind.maxpool) {
@@ -123,7 +140,7 @@ export function readPackage(input: Uint8Array): EvePackage {
       if (kind === 'flatten') shape = [1, 1, size(shape)];
       return { kind };
     }
-    const [inF, outF, stored, biasOff, valOff, colOff, rsOff, reOff] = r.dims! as [number, number, number, number, number, number, number, number];
+    const [inF, outF, stored, biasOff, valOff, colOff, rsOff, reOff, scalesOff] = r.dims! as [number, number, number, number, number, number, number, number, number];
     let conv: { input: Shape3; kernelH: number; kernelW: number; output: Shape3 } | undefined;
     if (r.kind === LayerKind.conv2d) {
       const [h, w, ch, kh, kw] = r.geom! as [number, number, number, number, number];
@@ -135,18 +152,21 @@ export function readPackage(input: Uint8Array): EvePackage {
       throw bad(`${f}.inFeatures`, `${inF} does not match the ${size(shape)} features arriving`);
     }
     if (outF < 1 || inF < 1 || outF > 0xffff) throw bad(f, `has an unusable ${outF}x${inF} weight matrix`);
-    const bias = view(Float32Array, biasOff, outF, `${f}.bias`);
+    const bias = int8 ? new Float32Array(0) : view(Float32Array, biasOff, outF, `${f}.bias`);
+    const values = int8 ? new Float32Array(0) : view(Float32Array, valOff, stored, `${f}.values`);
+    // int8 rows of at most 65,535 weights keep |acc| < 2^31 (quant/fixed-point.ts)
+    if (int8 && inF > 0xffff) throw bad(`${f}.inFeatures`, `${inF} exceeds the 65535 weights an int8 row may have`);
+    const q = int8 ? int8Storage(f, biasOff, valOff, scalesOff, stored, outF) : undefined;
     let storage: WeightedStorage;
     if (r.format === FormatCode.dense) {
       if (stored !== inF * outF) throw bad(`${f}.storedWeights`, `${stored} is not ${outF}x${inF} for a dense-format layer`);
-      const values = view(Float32Array, valOff, stored, `${f}.values`);
       storage = { format: 'dense', inFeatures: inF, outFeatures: outF, bias, values, columns: new Uint16Array(0), rowStarts: new Uint32Array(0), rowEnds: new Uint32Array(0) };
       let nz = 0;
-      for (let j = 0; j < values.length; j++) if (values[j] !== 0) nz++;
+      const weights = q?.values ?? values;
+      for (let j = 0; j < weights.length; j++) if (weights[j] !== 0) nz++;
       for (let m = 0; m < modeCount; m++) keptCheck[m]! += nz;
     } else if (r.format === FormatCode.rowPrefixSparse) {
       if (stored > inF * outF) throw bad(`${f}.storedWeights`, `${stored} is more than the ${outF}x${inF} matrix holds`);
-      const values = view(Float32Array, valOff, stored, `${f}.values`);
       const columns = view(Uint16Array, colOff, stored, `${f}.columns`);
       const rowStarts = view(Uint32Array, rsOff, outF + 1, `${f}.rowStarts`);
       const rowEnds = view(Uint32Array, reOff, outF * modeCount, `${f}.rowEnds`);
@@ -167,6 +187,7 @@ export function readPackage(input: Uint8Array): EvePackage {
     } else {
       throw bad(`${f}.format`, `${r.format} is not a known kernel format`);
     }
+    if (q) storage.int8 = q;
     totalPrunable += inF * outF;
     if (conv) {
       shape = conv.output;
@@ -181,5 +202,5 @@ export function readPackage(input: Uint8Array): EvePackage {
     if (m.kept !== keptCheck[k]) throw bad(`modes[${k}].keptWeights`, `${m.kept} does not match the ${keptCheck[k]} weights the layers keep`);
     return { name: m.name, keptWeights: m.kept, sparsity: totalPrunable ? 1 - m.kept / totalPrunable : 0 };
   });
-  return { version, name, dtype: 'float32', input: input3, outputs, modes, layers, buffer: b, stats: { packageBytes: b.length, weightRegionBytes: regionLen } };
+  return { version, name, dtype: int8 ? 'int8' : 'float32', input: input3, outputs, modes, layers, buffer: b, stats: { packageBytes: b.length, weightRegionBytes: regionLen } };
 }

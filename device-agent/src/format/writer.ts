@@ -7,6 +7,8 @@
  *             outFeatures u32, storedWeights u32, and offsets u32 (into the weight region) of
  *             bias, values, columns, rowStarts, rowEnds; conv2d then adds input H,W,C and
  *             kernel H,W (u16); maxpool adds input H,W,C and size (u16)
+ *             int8 packages (dtype 1) add scalesOffset u32 right after rowEndsOffset, and store
+ *             values as int8 and bias as int32 (format/int8-section.ts)
  *   region    u32 byte length, padding to a 4-byte boundary, then the shared weight region
  *   trailer   CRC-32 of every byte before it
  * Within each stored row, weights are ordered from "kept by the sparsest mode" to "kept only by
@@ -18,6 +20,7 @@
  */
 import { EveError } from '../errors/eve-error.js';
 import { crc32 } from './crc32.js';
+import { encodeInt8Layer, type Int8Encoded } from './int8-section.js';
 import type { Conv2dLayerSpec, DenseLayerSpec, LayerSpec, ModelSpec } from './model-spec.js';
 import { DtypeCode, EVE_MAGIC, EVE_VERSION, FormatCode, LayerKind, MAX_LAYERS, MAX_MODES, MAX_NAME_BYTES } from './package-types.js';
 
@@ -89,10 +92,17 @@ function convAsRows(l: Conv2dLayerSpec): DenseLayerSpec {
   return { kind: 'dense', inFeatures: l.kernelH * l.kernelW * l.input[2], outFeatures: l.outChannels, weights: l.weights, bias: l.bias, keep: l.keep, format: l.format };
 }
 
-function keptByMode(encoded: EncodedDense[], modes: number): number[] {
+function countNonZero(a: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i] !== 0) n++;
+  return n;
+}
+
+function keptByMode(encoded: EncodedDense[], modes: number, int8: Map<EncodedDense, Int8Encoded>): number[] {
   return Array.from({ length: modes }, (_, m) =>
     encoded.reduce((sum, e) => {
-      if (e.spec.format === 'dense') return sum + e.values.reduce((s, v) => s + (v !== 0 ? 1 : 0), 0);
+      // a dense-format layer keeps its non-zero weights (an int8 one: those non-zero after rounding)
+      if (e.spec.format === 'dense') return sum + countNonZero(int8.get(e)?.values ?? e.values);
       let n = 0;
       for (let r = 0; r < e.spec.outFeatures; r++) n += e.rowEnds[m * e.spec.outFeatures + r]! - e.rowStarts[r]!;
       return sum + n;
@@ -108,7 +118,17 @@ export function writePackage(spec: ModelSpec): Uint8Array {
     if (l.kind === 'dense') encoded.set(i, encodeDense(l, modes, i));
     else if (l.kind === 'conv2d') encoded.set(i, encodeDense(convAsRows(l), modes, i));
   });
-  const kept = keptByMode([...encoded.values()], modes);
+  const int8 = new Map<EncodedDense, Int8Encoded>();
+  if (spec.numberFormat === 'int8') {
+    if (spec.quant?.length !== spec.layers.length) throw new EveError('PKG_WRITE_QUANT', 'an int8 spec needs `quant` index-aligned with its layers');
+    for (const [i, e] of encoded) {
+      const q = spec.quant[i];
+      if (!q) throw new EveError('PKG_WRITE_QUANT', `layer ${i}: an int8 spec needs its scales`);
+      const starts = e.spec.format === 'dense' ? Array.from({ length: e.spec.outFeatures + 1 }, (_, r) => r * e.spec.inFeatures) : e.rowStarts;
+      int8.set(e, encodeInt8Layer(e.values, starts, e.spec.bias, q, i));
+    }
+  }
+  const kept = keptByMode([...encoded.values()], modes, int8);
 
   // weight region: every array 4-byte aligned
   const parts: Uint8Array[] = [];
@@ -121,16 +141,18 @@ export function writePackage(spec: ModelSpec): Uint8Array {
     regionLen += bytes.length;
     return at;
   };
-  const asBytes = (a: Float32Array | Uint16Array | Uint32Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+  const asBytes = (a: Float32Array | Int32Array | Int8Array | Uint16Array | Uint32Array | Uint8Array) => new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
   const offsets = new Map<number, number[]>();
   for (const [i, e] of encoded) {
-    offsets.set(i, [place(asBytes(e.spec.bias)), place(asBytes(e.values)), place(asBytes(e.columns)), place(asBytes(e.rowStarts)), place(asBytes(e.rowEnds))]);
+    const q = int8.get(e);
+    offsets.set(i, [place(asBytes(q?.bias ?? e.spec.bias)), place(asBytes(q?.values ?? e.values)), place(asBytes(e.columns)), place(asBytes(e.rowStarts)), place(asBytes(e.rowEnds))]);
+    if (q) offsets.get(i)!.push(place(q.scales));
   }
 
   const h = new ByteSink();
   EVE_MAGIC.forEach((b) => h.u8(b));
   h.u16(EVE_VERSION);
-  h.u8(DtypeCode.float32);
+  h.u8(spec.numberFormat === 'int8' ? DtypeCode.int8 : DtypeCode.float32);
   h.u8(modes);
   h.u16(spec.layers.length);
   h.u16(spec.outputs);

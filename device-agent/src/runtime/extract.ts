@@ -30,6 +30,22 @@ export interface LayerOps {
   outputs: number;
 }
 
+/** Called after each layer with its output (a view the next call overwrites). */
+export type LayerTap = (layer: number, output: Float32Array) => void;
+
+/** Operations per layer of one mode, for the cost model (O(rows)). */
+export function modeOps(layers: readonly PackageLayer[], mode: number, inputLength: number): LayerOps[] {
+  let width = inputLength;
+  return layers.map((l) => {
+    const inputs = width;
+    if (l.kind === 'dense' || l.kind === 'conv2d') { const ops = layerOps(l, mode * l.outFeatures, inputs); width = ops.outputs; return ops; }
+    const none = { rows: 0, cols: 0, macs: 0, weightReads: 0, indexReads: 0, inputs };
+    if (l.kind === 'maxpool') { width = l.output[0] * l.output[1] * l.output[2]; return { kind: 'maxpool', ...none, outputs: width }; }
+    // relu and softmax run in place; flatten only reinterprets the shape
+    return { kind: l.kind, ...none, outputs: l.kind === 'flatten' ? 0 : width };
+  });
+}
+
 export interface RunnableModel {
   mode: number;
   inputLength: number;
@@ -39,8 +55,8 @@ export interface RunnableModel {
   /** Runs the model; the returned array is reused by the next call. */
   run(input: Float32Array): Float32Array;
   predict(input: Float32Array): number;
-  /** Inputs travel as uint8 (e.g. pixels); scaled by 1/255. */
-  runUint8(input: Uint8Array): Float32Array;
+  /** Inputs travel as uint8 (e.g. pixels); scaled by 1/255. `tap` sees every layer's output (calibration). */
+  runUint8(input: Uint8Array, tap?: LayerTap): Float32Array;
   /** Every parameter array this model reads: values, bias, and the sparse index arrays (for zero-copy checks). */
   weightViews(): Array<Float32Array | Uint16Array | Uint32Array>;
 }
@@ -92,7 +108,7 @@ interface LayerPlan {
   out: Float32Array;
 }
 
-function layerOps(l: WeightedLayer, endsAt: number, inputs: number): LayerOps {
+export function layerOps(l: WeightedLayer, endsAt: number, inputs: number): LayerOps {
   const positions = l.kind === 'conv2d' ? l.output[0] * l.output[1] : 1;
   const rows = l.outFeatures;
   let perPosition = rows * l.inFeatures;
@@ -116,17 +132,7 @@ class ExtractedModel implements RunnableModel {
 
   /** Priced on demand (O(rows)), so choosing a mode stays O(layers). */
   get ops(): LayerOps[] {
-    if (!this.opsCache) {
-      let width = this.inputLength;
-      this.opsCache = this.plan.map(({ layer: l, endsAt }) => {
-        const inputs = width;
-        if (l.kind === 'dense' || l.kind === 'conv2d') { const ops = layerOps(l, endsAt, inputs); width = ops.outputs; return ops; }
-        const none = { rows: 0, cols: 0, macs: 0, weightReads: 0, indexReads: 0, inputs };
-        if (l.kind === 'maxpool') { width = l.output[0] * l.output[1] * l.output[2]; return { kind: 'maxpool', ...none, outputs: width }; }
-        // relu and softmax run in place; flatten only reinterprets the shape
-        return { kind: l.kind, ...none, outputs: l.kind === 'flatten' ? 0 : width };
-      });
-    }
+    this.opsCache ??= modeOps(this.plan.map((p) => p.layer), this.mode, this.inputLength);
     return this.opsCache;
   }
 
@@ -137,11 +143,11 @@ class ExtractedModel implements RunnableModel {
     return this.exec();
   }
 
-  runUint8(input: Uint8Array): Float32Array {
+  runUint8(input: Uint8Array, tap?: LayerTap): Float32Array {
     if (input.length !== this.inputLength) throw new EveError('INPUT_SIZE', `input has ${input.length} bytes, the model takes ${this.inputLength}`);
     const x = this.ws.input;
     for (let i = 0; i < x.length; i++) x[i] = input[i]! / 255;
-    return this.exec();
+    return this.exec(tap);
   }
 
   predict(input: Float32Array): number {
@@ -155,9 +161,10 @@ class ExtractedModel implements RunnableModel {
     });
   }
 
-  private exec(): Float32Array {
+  private exec(tap?: LayerTap): Float32Array {
     let x = this.ws.input;
-    for (const { layer: l, endsAt, out, conv } of this.plan) {
+    for (let i = 0; i < this.plan.length; i++) {
+      const { layer: l, endsAt, out, conv } = this.plan[i]!;
       if (l.kind === 'conv2d') {
         if (l.format === 'dense') convDenseF32(l.values, l.bias, x, out, conv!);
         else convRowPrefixSparseF32(l.values, l.columns, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, conv!);
@@ -171,6 +178,7 @@ class ExtractedModel implements RunnableModel {
         x = out;
       } else if (l.kind === 'relu') reluInPlace(x);
       else if (l.kind === 'softmax') softmaxInPlace(x);
+      tap?.(i, x);
     }
     return x;
   }
@@ -185,6 +193,7 @@ export function extract(pkg: EvePackage, mode: number, ws: Workspace = createWor
   if (!Number.isInteger(mode) || mode < 0 || mode >= pkg.modes.length) {
     throw new EveError('MODE_OUT_OF_RANGE', `mode ${mode} is not in 0..${pkg.modes.length - 1} of package '${pkg.name}'`);
   }
+  if (pkg.dtype !== 'float32') throw new EveError('PKG_DTYPE', `package '${pkg.name}' is ${pkg.dtype}: run it with extractInt8`);
   const plan: LayerPlan[] = [];
   for (let i = 0; i < pkg.layers.length; i++) {
     const l = pkg.layers[i]!;

@@ -64,6 +64,8 @@ export const msp430fr5994: DeviceProfile = {
   activeCurrentA: 118e-6 * 16,
   // SLASE54 §1.1: LPM3 with RTC ~0.5 µA (typ.).
   sleepCurrentA: 0.5e-6,
+  // No FPU (SLASE54 §1.1 lists none; the CPU is 16-bit MSP430X with the MPY32 multiplier): int8.
+  numberFormat: 'int8',
   recipes: { float32, int8 },
   cycles: {
     denseMacF32: f32.dense, // 172.5
@@ -75,5 +77,10 @@ export const msp430fr5994: DeviceProfile = {
     perActivation: 20,
     perInference: 500,
     perInputByte: 120,
+    // int8 path, SLAU367 §4.5.1.5: MOV.B @Rn+,Rd (2) + CMP.B/TST.B (1) + JGE (2) + MOV.B Rd,0(Rm) (4),
+    // the store only for negatives / new maxima: ~6 (approx.).
+    perActivationI8: 6,
+    // MOV.B @Rn+,Rd (2) + RRA.B Rd (1) + MOV.B Rd,0(Rm) (4).
+    perInputByteI8: 7,
   },
 };

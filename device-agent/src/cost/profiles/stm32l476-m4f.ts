@@ -67,6 +67,8 @@ export const stm32l476M4f: DeviceProfile = {
   activeCurrentA: 100e-6 * 80,
   // DS10198 front page: Stop 2 with RTC 1.4 µA (approx.; LPUART wake-up adds little).
   sleepCurrentA: 1.4e-6,
+  // Single-precision FPU (Cortex-M4F): float32 runs in hardware.
+  numberFormat: 'float32',
   recipes: { float32, int8 },
   cycles: {
     denseMacF32: f32.dense, // 9
@@ -80,5 +82,9 @@ export const stm32l476M4f: DeviceProfile = {
     perInference: 200,
     // uint8 -> float32 scale: LDRB, VMOV, VCVT (1, Table 7-1), VMUL, VSTR (approx.).
     perInputByte: 5,
+    // int8 path (Cortex-M4 TRM §3.3 instruction timings): LDRSB (2) + CMP/IT (1) + STRB (1, only
+    // sometimes) ~ 3; an input byte: LDRB (2) + LSRS (1) + STRB (1) pipelined ~ 3 (approx.).
+    perActivationI8: 3,
+    perInputByteI8: 3,
   },
 };

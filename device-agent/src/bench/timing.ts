@@ -1,0 +1,27 @@
+/** Host timing for the benchmarks: calls per sample doubled until a sample lasts `minMs`, medians of interleaved repetitions. */
+export function timePerCall(fn: () => void, minMs = 40): number {
+  let n = 1;
+  for (;;) {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) fn();
+    const dt = performance.now() - t0;
+    if (dt >= minMs) return dt / n;
+    n *= 2;
+  }
+}
+
+export function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+/** Median ms per call of each function, repetitions interleaved so drift hits all alike. */
+export function interleavedMedians(fns: Array<() => void>, reps = 9): number[] {
+  const t: number[][] = fns.map(() => []);
+  for (let r = 0; r < reps; r++) fns.forEach((fn, k) => t[k]!.push(timePerCall(fn)));
+  return t.map(median);
+}
+
+export function geomean(xs: number[]): number {
+  return Math.exp(xs.reduce((s, v) => s + Math.log(v), 0) / xs.length);
+}

@@ -1,0 +1,107 @@
+/**
+ * Extraction for int8 packages: the same O(layers) plan as `extract` (a mode is an offset into
+ * each layer's stored row ends), running the int8 kernels on int8 activation buffers allocated
+ * once per package. The model ends in int8 logits; softmax is skipped (argmax needs no
+ * probabilities, and an MCU would not compute them).
+ */
+import { EveError } from '../errors/eve-error.js';
+import type { EvePackage, Int8Storage, PackageLayer } from '../format/package-types.js';
+import { quantizeInput } from '../quant/fixed-point.js';
+import { convOffsets, type ConvGeometry } from './conv-kernels.js';
+import { modeOps, type LayerOps } from './extract.js';
+import { argmaxI8, convDenseI8, convRowPrefixSparseI8, denseI8, maxPoolI8, reluI8InPlace, rowPrefixSparseI8 } from './int8-kernels.js';
+
+export interface Int8Model {
+  mode: number;
+  inputLength: number;
+  outputLength: number;
+  readonly ops: LayerOps[];
+  /** Input bytes (pixels) -> int8 logits; the returned array is reused by the next call. */
+  run(input: Uint8Array): Int8Array;
+  predict(input: Uint8Array): number;
+}
+
+/** int8 activation memory for a package, shared by its modes (as an MCU reserves SRAM once). */
+export interface Int8Workspace {
+  input: Int8Array;
+  outs: Int8Array[];
+  conv: Array<ConvGeometry | undefined>;
+}
+
+function outputSize(l: PackageLayer): number | undefined {
+  if (l.kind === 'dense') return l.outFeatures;
+  if (l.kind === 'conv2d' || l.kind === 'maxpool') return l.output[0] * l.output[1] * l.output[2];
+  return undefined;
+}
+
+export function createInt8Workspace(pkg: EvePackage): Int8Workspace {
+  let widest = Math.max(1, pkg.outputs);
+  for (const l of pkg.layers) widest = Math.max(widest, outputSize(l) ?? 0);
+  const bufs = [new Int8Array(widest), new Int8Array(widest)];
+  let flip = 0;
+  const input = new Int8Array(pkg.input[0] * pkg.input[1] * pkg.input[2]);
+  let current = input;
+  const outs = pkg.layers.map((l) => {
+    const n = outputSize(l);
+    if (n !== undefined) current = bufs[flip ^= 1]!.subarray(0, n);
+    return current;
+  });
+  const conv = pkg.layers.map((l) => (l.kind === 'conv2d'
+    ? { inW: l.input[1], inC: l.input[2], outH: l.output[0], outW: l.output[1], outC: l.output[2], cols: l.inFeatures, offsets: convOffsets(l.input[1], l.input[2], l.kernelH, l.kernelW) }
+    : undefined));
+  return { input, outs, conv };
+}
+
+class Int8ExtractedModel implements Int8Model {
+  readonly inputLength: number;
+  private opsCache: LayerOps[] | undefined;
+
+  constructor(readonly mode: number, private readonly pkg: EvePackage, private readonly ws: Int8Workspace) {
+    this.inputLength = ws.input.length;
+  }
+
+  get outputLength(): number { return this.pkg.outputs; }
+
+  get ops(): LayerOps[] {
+    this.opsCache ??= modeOps(this.pkg.layers, this.mode, this.inputLength);
+    return this.opsCache;
+  }
+
+  run(input: Uint8Array): Int8Array {
+    if (input.length !== this.inputLength) throw new EveError('INPUT_SIZE', `input has ${input.length} bytes, the model takes ${this.inputLength}`);
+    let x = this.ws.input;
+    for (let i = 0; i < x.length; i++) x[i] = quantizeInput(input[i]!);
+    const { layers } = this.pkg;
+    for (let i = 0; i < layers.length; i++) {
+      const l = layers[i]!;
+      const out = this.ws.outs[i]!;
+      if (l.kind === 'dense' || l.kind === 'conv2d') {
+        const q = l.int8 as Int8Storage;
+        const endsAt = this.mode * l.outFeatures;
+        if (l.kind === 'conv2d') {
+          if (l.format === 'dense') convDenseI8(q.values, q, x, out, this.ws.conv[i]!);
+          else convRowPrefixSparseI8(q.values, l.columns, l.rowStarts, l.rowEnds, endsAt, q, x, out, this.ws.conv[i]!);
+        } else if (l.format === 'dense') denseI8(q.values, q, x, out, l.outFeatures, l.inFeatures);
+        else rowPrefixSparseI8(q.values, l.columns, l.rowStarts, l.rowEnds, endsAt, q, x, out, l.outFeatures);
+        x = out;
+      } else if (l.kind === 'maxpool') {
+        maxPoolI8(x, out, l.input[1], l.input[2], l.size, l.output[0], l.output[1]);
+        x = out;
+      } else if (l.kind === 'relu') reluI8InPlace(x);
+    }
+    return x;
+  }
+
+  predict(input: Uint8Array): number {
+    return argmaxI8(this.run(input));
+  }
+}
+
+/** The int8 model of a mode: O(layers), no weight copied; models sharing `ws` must not run concurrently. */
+export function extractInt8(pkg: EvePackage, mode: number, ws: Int8Workspace = createInt8Workspace(pkg)): Int8Model {
+  if (pkg.dtype !== 'int8') throw new EveError('PKG_DTYPE', `package '${pkg.name}' is ${pkg.dtype}: run it with extract`);
+  if (!Number.isInteger(mode) || mode < 0 || mode >= pkg.modes.length) {
+    throw new EveError('MODE_OUT_OF_RANGE', `mode ${mode} is not in 0..${pkg.modes.length - 1} of package '${pkg.name}'`);
+  }
+  return new Int8ExtractedModel(mode, pkg, ws);
+}

@@ -1,0 +1,131 @@
+/**
+ * int8 kernels (number format in ../quant/fixed-point.ts): int8 weights and activations, int32
+ * accumulation, per-row fixed-point requantization. Same care as the float32 kernels — typed
+ * arrays, no allocation per call, 4-way unrolled rows with independent accumulators (sums of
+ * int8 products stay small integers, so V8 keeps them in int32 registers) — so the sparse
+ * speedup is against our best dense int8 kernel. The generated C (../export-c/) mirrors these.
+ */
+import { requantize, saturate8 } from '../quant/fixed-point.js';
+import type { ConvGeometry } from './conv-kernels.js';
+
+/** A layer's integer parameters: int32 bias and per-row requantization. */
+export interface Int8Row {
+  bias: Int32Array;
+  multiplier: Int32Array;
+  shift: Int32Array;
+}
+
+function finish(acc: number, p: Int8Row, r: number): number {
+  return saturate8(requantize(acc + p.bias[r]!, p.multiplier[r]!, p.shift[r]!));
+}
+
+export function denseI8(w: Int8Array, p: Int8Row, x: Int8Array, y: Int8Array, rows: number, cols: number): void {
+  const tail = cols & ~3;
+  for (let r = 0; r < rows; r++) {
+    const base = r * cols;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    let c = 0;
+    for (; c < tail; c += 4) {
+      a0 += w[base + c]! * x[c]!;
+      a1 += w[base + c + 1]! * x[c + 1]!;
+      a2 += w[base + c + 2]! * x[c + 2]!;
+      a3 += w[base + c + 3]! * x[c + 3]!;
+    }
+    for (; c < cols; c++) a0 += w[base + c]! * x[c]!;
+    y[r] = finish((a0 + a1) + (a2 + a3), p, r);
+  }
+}
+
+/** Row r uses stored entries rowStarts[r] .. ends[endsAt + r] (the mode's prefix of the row). */
+export function rowPrefixSparseI8(
+  values: Int8Array, columns: Uint16Array, rowStarts: Uint32Array, ends: Uint32Array, endsAt: number,
+  p: Int8Row, x: Int8Array, y: Int8Array, rows: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    let i = rowStarts[r]!;
+    const end = ends[endsAt + r]!;
+    const tail = end - ((end - i) & 3);
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (; i < tail; i += 4) {
+      a0 += values[i]! * x[columns[i]!]!;
+      a1 += values[i + 1]! * x[columns[i + 1]!]!;
+      a2 += values[i + 2]! * x[columns[i + 2]!]!;
+      a3 += values[i + 3]! * x[columns[i + 3]!]!;
+    }
+    for (; i < end; i++) a0 += values[i]! * x[columns[i]!]!;
+    y[r] = finish((a0 + a1) + (a2 + a3), p, r);
+  }
+}
+
+export function convDenseI8(w: Int8Array, p: Int8Row, x: Int8Array, y: Int8Array, g: ConvGeometry): void {
+  const { inW, inC, outH, outW, outC, cols, offsets } = g;
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      const base = (oy * inW + ox) * inC;
+      const o = (oy * outW + ox) * outC;
+      for (let r = 0; r < outC; r++) {
+        const wr = r * cols;
+        let a0 = 0, a1 = 0;
+        let c = 0;
+        for (; c + 1 < cols; c += 2) {
+          a0 += w[wr + c]! * x[base + offsets[c]!]!;
+          a1 += w[wr + c + 1]! * x[base + offsets[c + 1]!]!;
+        }
+        if (c < cols) a0 += w[wr + c]! * x[base + offsets[c]!]!;
+        y[o + r] = finish(a0 + a1, p, r);
+      }
+    }
+  }
+}
+
+export function convRowPrefixSparseI8(
+  values: Int8Array, columns: Uint16Array, rowStarts: Uint32Array, ends: Uint32Array, endsAt: number,
+  p: Int8Row, x: Int8Array, y: Int8Array, g: ConvGeometry,
+): void {
+  const { inW, inC, outH, outW, outC, offsets } = g;
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      const base = (oy * inW + ox) * inC;
+      const o = (oy * outW + ox) * outC;
+      for (let r = 0; r < outC; r++) {
+        let a0 = 0, a1 = 0;
+        let i = rowStarts[r]!;
+        const end = ends[endsAt + r]!;
+        for (; i + 1 < end; i += 2) {
+          a0 += values[i]! * x[base + offsets[columns[i]!]!]!;
+          a1 += values[i + 1]! * x[base + offsets[columns[i + 1]!]!]!;
+        }
+        if (i < end) a0 += values[i]! * x[base + offsets[columns[i]!]!]!;
+        y[o + r] = finish(a0 + a1, p, r);
+      }
+    }
+  }
+}
+
+export function maxPoolI8(x: Int8Array, y: Int8Array, inW: number, c: number, size: number, outH: number, outW: number): void {
+  for (let oy = 0; oy < outH; oy++) {
+    for (let ox = 0; ox < outW; ox++) {
+      for (let ch = 0; ch < c; ch++) {
+        let m = -128;
+        for (let dy = 0; dy < size; dy++) {
+          for (let dx = 0; dx < size; dx++) {
+            const v = x[((oy * size + dy) * inW + (ox * size + dx)) * c + ch]!;
+            if (v > m) m = v;
+          }
+        }
+        y[(oy * outW + ox) * c + ch] = m;
+      }
+    }
+  }
+}
+
+export function reluI8InPlace(x: Int8Array): void {
+  for (let i = 0; i < x.length; i++) if (x[i]! < 0) x[i] = 0;
+}
+
+/** First index of the largest value. */
+export function argmaxI8(x: Int8Array): number {
+  let best = 0;
+  for (let i = 1; i < x.length; i++) if (x[i]! > x[best]!) best = i;
+  return best;
+}
