@@ -9,6 +9,8 @@ export * from './runtime/extract.js';
 export * from './runtime/conv-kernels.js';
 export * from './cost/device-profile.js';
 export * from './cost/cost-model.js';
+export * from './cost/choose-format.js';
+export * from './format/keep-layout.js';
 export * from './cost/profiles/stm32l476-m4f.js';
 export * from './cost/profiles/msp430fr5994.js';
 export * from './protocol/cobs.js';
