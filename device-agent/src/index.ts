@@ -29,3 +29,5 @@ export * from './harvest/bundled.js';
 export * from './policy/mode-policy.js';
 export * from './policy/intermittent-sim.js';
 export * from './protocol/energyrunner-agent.js';
+export * from './bench/bench-models.js';
+export * from './format/decode-spec.js';

@@ -91,3 +91,21 @@ describe('1x4 block-sparse layers', () => {
     expect(r.rejected + r.accepted).toBe(2500);
   });
 });
+
+describe('decoding a package back to its spec', () => {
+  it('recovers every weight and keep tier of row-prefix, block and dense layers', async () => {
+    const { specFromPackage } = await import('./decode-spec.js');
+    const spec = randomBlockSpec(9);
+    const last = spec.layers[2]!;
+    if (last.kind !== 'dense') throw new Error('expected dense');
+    last.keep.fill(2); last.format = 'dense';
+    const back = specFromPackage(readPackage(writePackage(spec)));
+    spec.layers.forEach((l, i) => {
+      const b = back.layers[i]!;
+      if (l.kind !== 'dense' || b.kind !== 'dense') return;
+      expect(b.format).toBe(l.format);
+      expect([...b.keep]).toEqual([...l.keep]);
+      expect([...b.weights]).toEqual([...l.weights].map((w, j) => (l.keep[j] === -1 ? 0 : w)));
+    });
+  });
+});
