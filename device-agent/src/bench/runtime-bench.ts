@@ -15,7 +15,7 @@ import { loadBenchModels } from './bench-models.js';
 import { benchTrainedNetwork } from './trained-bench.js';
 import { benchRandomNetwork, randomMagnitudeSpec, RANDOM_NETWORKS, SPARSITY } from './random-bench.js';
 import { randomBlockSpec } from '../format/random-spec.js';
-import type { PolicyRow } from './policy-table.js';
+import type { PolicyRow, PolicyScenario } from './policy-table.js';
 
 type TrainedResult = ReturnType<typeof benchTrainedNetwork>;
 /** What both benches report; the trained one adds accuracy, policy costs and the policy table. */
@@ -59,15 +59,15 @@ function printTable(networks: NetworkResult[], fuzz: { cases: number; rejected: 
     for (const m of n.modes) console.log(`${m.mode}     ${f(m.sparsity * 100, 1).padStart(5)} %  ${pct(m.accuracy)}  ${f(m.hostUs, 1).padStart(7)}  ${f(m.hostSpeedup).padStart(10)}x  ${f(m.cycleSpeedup).padStart(19)}x  ${f(m.cycleSpeedupM4F).padStart(16)}x`);
     console.log(`geomean host ${f(n.geomeanHostSpeedup)}x, cycles MSP430 ${f(n.geomeanCycleSpeedup)}x, M4F ${f(n.geomeanCycleSpeedupM4F)}x; extraction ${f(n.extractUs, 3)} µs = ${f(n.extractionOverhead * 100, 3)} % of a sparsest inference`);
     console.log(`bytes: package ${n.packageBytes}, densest mode alone ${n.densestModeBytes} (${f(n.packageBytes / n.densestModeBytes, 3)}x), modes stored separately ${n.separateModelsBytes}, dense model ${n.denseModelBytes}`);
-    if (n.policy) printPolicy(n.network, n.policy, n.policyProfile!);
+    for (const p of n.policy ?? []) printPolicy(n.network, p.rows, p.scenario, n.policyProfile!);
   }
   console.log(`\nfuzz: ${fuzz.cases} mutated packages (row-prefix and block1x4), ${fuzz.rejected} rejected with typed errors, ${fuzz.accepted} accepted, ${fuzz.crashes} crashes, ${fuzz.hangs} hangs (slowest ${f(fuzz.slowestMs, 2)} ms)`);
   if (fuzz.firstCrash) console.log(`first crash: ${fuzz.firstCrash}`);
   console.log('wrote bench/results/runtime.json');
 }
 
-function printPolicy(network: string, rows: PolicyRow[], profile: string) {
-  console.log(`correct inferences per hour, ${network}, modes priced by the ${profile} cost model (1 request/s, 100 µF):`);
+function printPolicy(network: string, rows: PolicyRow[], scenario: PolicyScenario, profile: string) {
+  console.log(`correct inferences per hour, ${network}, modes priced by the ${profile} cost model (${scenario.name}):`);
   console.log('trace           multi-mode  densest only  sparsest only  dense unpruned  multi-mode wins');
   for (const p of rows) console.log(`${p.trace.padEnd(14)} ${f(p.multiMode, 0).padStart(11)} ${f(p.densestOnly, 0).padStart(13)} ${f(p.sparsestOnly, 0).padStart(14)} ${f(p.denseUnpruned, 0).padStart(15)}  ${p.multiModeWins ? 'yes' : 'NO'}`);
 }

@@ -11,7 +11,7 @@ import { estimateInference, getProfile } from '../cost/cost-model.js';
 import { writePackage } from '../format/writer.js';
 import { singleModeSpec, specFromPackage } from '../format/decode-spec.js';
 import type { ModeCost } from '../policy/mode-policy.js';
-import { policyTable } from './policy-table.js';
+import { POLICY_SCENARIOS, policyTable } from './policy-table.js';
 import { geomean, median, timePerCall } from './timing.js';
 
 /** Cost model the policy table prices modes with: the Cortex-M4F (float32 in hardware). */
@@ -83,6 +83,6 @@ export function benchTrainedNetwork(n: LoadedBenchModel, test: BenchModels['test
     denseModelBytes: dense.stats.packageBytes,
     policyProfile: POLICY_PROFILE,
     policyModeCosts: { modes: modeCosts, denseUnpruned: denseCost },
-    policy: policyTable(modeCosts, denseCost, m4.sleepCurrentA * m4.nominalVoltageV),
+    policy: POLICY_SCENARIOS.map((scenario) => ({ scenario, rows: policyTable(modeCosts, denseCost, m4.sleepCurrentA * m4.nominalVoltageV, scenario) })),
   };
 }

@@ -54,7 +54,7 @@ export const DEFAULT_MODELS_CONFIG: ModelsConfig = {
   minSparsity: [0.5, 0.8, 0.9],
   networks: [
     { network: 'lenet-300-100', epochs: 3, fineTuneEpochs: 2, sparsity: [[0.52, 0.5, 0.3], [0.81, 0.8, 0.5], [0.91, 0.88, 0.6]] },
-    { network: 'lenet-5', epochs: 2, fineTuneEpochs: 1, sparsity: [[0.3, 0.5, 0.55, 0.5, 0.3], [0.5, 0.8, 0.85, 0.8, 0.5], [0.6, 0.85, 0.93, 0.9, 0.7]] },
+    { network: 'lenet-5', epochs: 2, fineTuneEpochs: 2, sparsity: [[0.2, 0.4, 0.6, 0.5, 0.2], [0.4, 0.7, 0.87, 0.8, 0.4], [0.5, 0.75, 0.95, 0.9, 0.6]] },
   ],
 };
 
