@@ -8,6 +8,7 @@ export * from './train/trained-model.js';
 export * from './train/train-dense.js';
 export * from './train/conv-grad.js';
 export * from './prune/nested-keep.js';
+export * from './prune/nested-block-keep.js';
 export * from './prune/fine-tune-joint.js';
 export * from './prune/to-model-spec.js';
 export * from './space/search-space.js';

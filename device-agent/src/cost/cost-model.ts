@@ -5,6 +5,7 @@
  */
 import { EveError } from '../errors/eve-error.js';
 import type { LayerOps } from '../runtime/extract.js';
+import type { KernelFormat } from '../format/model-spec.js';
 import type { DeviceProfile, Dtype } from './device-profile.js';
 import { msp430fr5994 } from './profiles/msp430fr5994.js';
 import { stm32l476M4f } from './profiles/stm32l476-m4f.js';
@@ -33,11 +34,11 @@ export interface InferenceCost {
   perLayer: number[];
 }
 
-/** Cycles per MAC for a kernel format and number type. */
-function macCost(p: DeviceProfile, format: 'dense' | 'rowPrefixSparse', dtype: Dtype): number {
+/** Cycles per executed MAC for a kernel format and number type. */
+export function macCost(p: DeviceProfile, format: KernelFormat, dtype: Dtype): number {
   const c = p.cycles;
-  if (dtype === 'int8') return format === 'dense' ? c.denseMacI8 : c.sparseMacI8;
-  return format === 'dense' ? c.denseMacF32 : c.sparseMacF32;
+  const [dense, sparse, block] = dtype === 'int8' ? [c.denseMacI8, c.sparseMacI8, c.blockMacI8] : [c.denseMacF32, c.sparseMacF32, c.blockMacF32];
+  return format === 'dense' ? dense : format === 'block1x4' ? block : sparse;
 }
 
 /**
@@ -78,8 +79,9 @@ export function estimateInference(p: DeviceProfile, ops: readonly LayerOps[], in
 }
 
 /**
- * The faster kernel format for a layer of `rows` x `cols` weights whose rows keep `keptPerRow`
- * weights on average (in the densest mode that runs it). For the package writer's callers.
+ * The faster of dense and row-prefix sparse for a layer of `rows` x `cols` weights whose rows keep
+ * `keptPerRow` weights on average. The writer's per-layer choice over all modes and all formats
+ * the masks allow is chooseLayerFormat (choose-format.ts).
  */
 export function chooseFormat(p: DeviceProfile, rows: number, cols: number, keptPerRow: number, dtype: Dtype = 'float32'): 'dense' | 'rowPrefixSparse' {
   const dense = rows * (p.cycles.perRow + cols * macCost(p, 'dense', dtype));

@@ -33,10 +33,15 @@ export interface MacRecipe {
   indirectPenalty: number;
 }
 
-/** Cycles per dense and per sparse MAC from a recipe; profiles derive their `cycles` with it. */
-export function macCycles(r: MacRecipe): { dense: number; sparse: number } {
+/**
+ * Cycles per dense, row-prefix sparse and 1x4 block-sparse MAC from a recipe; profiles derive
+ * their `cycles` with it. A 1x4 block pays for one column index and one indirect address per four
+ * weights, and its four activations are contiguous, so only the block's first load stalls.
+ */
+export function macCycles(r: MacRecipe): { dense: number; sparse: number; block: number } {
   const dense = r.loadWeight + r.loadActivation + r.mac + r.loopPerMac + r.weightWait;
-  return { dense, sparse: dense + r.loadIndex + r.indexWait + r.indexAddress + r.indirectPenalty };
+  const index = r.loadIndex + r.indexWait + r.indexAddress + r.indirectPenalty;
+  return { dense, sparse: dense + index, block: dense + index / 4 };
 }
 
 export interface DeviceProfile {
@@ -62,6 +67,9 @@ export interface DeviceProfile {
     sparseMacF32: number;
     denseMacI8: number;
     sparseMacI8: number;
+    /** Per weight of a stored 1x4 block (the block's index cost spread over its four weights). */
+    blockMacF32: number;
+    blockMacI8: number;
     /** Loop set-up, bias load, result store per output row. */
     perRow: number;
     /** ReLU / max-pool compare / copy per activation. */

@@ -8,8 +8,11 @@
  */
 export type Shape3 = readonly [height: number, width: number, channels: number];
 
-/** Kernel format a layer runs with; chosen per layer from the cost model, recorded in the package. */
-export type KernelFormat = 'dense' | 'rowPrefixSparse';
+/**
+ * Kernel format a layer runs with; chosen per layer from the cost model, recorded in the package.
+ * block1x4: aligned blocks of 4 consecutive inputs of one row, kept or dropped together.
+ */
+export type KernelFormat = 'dense' | 'rowPrefixSparse' | 'block1x4';
 
 export interface DenseLayerSpec {
   kind: 'dense';

@@ -18,7 +18,7 @@ export const MAX_NAME_BYTES = 64;
 export const MAX_TENSOR_ELEMENTS = 1 << 20;
 
 export const LayerKind = { dense: 1, relu: 2, flatten: 3, softmax: 4, conv2d: 5, maxpool: 6 } as const;
-export const FormatCode = { dense: 0, rowPrefixSparse: 1 } as const;
+export const FormatCode = { dense: 0, rowPrefixSparse: 1, block1x4: 2 } as const;
 export const DtypeCode = { float32: 0, int8: 1 } as const;
 
 export interface PackageMode {
@@ -37,13 +37,16 @@ export interface WeightedStorage {
   /** Rows: a dense layer's outputs; a conv layer's output channels. */
   outFeatures: number;
   bias: Float32Array;
-  /** dense: rows*cols row-major; rowPrefixSparse: the stored (kept-in-any-mode) weights, row after row. */
+  /**
+   * dense: rows*cols row-major; rowPrefixSparse: the stored (kept-in-any-mode) weights, row after
+   * row; block1x4: the stored blocks, four weights each, row after row.
+   */
   values: Float32Array;
-  /** rowPrefixSparse only: column of each stored value. */
+  /** rowPrefixSparse: column of each stored value; block1x4: first column of each block (a multiple of 4). */
   columns: Uint16Array;
-  /** rowPrefixSparse only: rows+1 offsets into values where each row starts. */
+  /** Sparse formats: rows+1 offsets where each row starts (rowPrefixSparse: in values; block1x4: in blocks). */
   rowStarts: Uint32Array;
-  /** rowPrefixSparse only: [mode][row] absolute end offset into values (prefix of the stored row). */
+  /** Sparse formats: [mode][row] absolute end offset, in rowStarts' units (prefix of the stored row). */
   rowEnds: Uint32Array;
   /** int8 packages only (then `values` and `bias` above are empty): the scales section and int8 weights. */
   int8?: Int8Storage;

@@ -34,3 +34,23 @@ export function randomConvSpec(format: 'dense' | 'rowPrefixSparse', seed = 1): M
     ],
   };
 }
+
+/**
+ * A 3-mode MLP whose masks keep or drop aligned 1x4 blocks together (each block's keep tier drawn
+ * once), stored as block1x4. `inputs` must be a multiple of 4.
+ */
+export function randomBlockSpec(seed = 1, dims = [24, 12, 5]): ModelSpec {
+  const u = mulberry32(seed);
+  const spec = randomSpec(seed, dims);
+  spec.name = 'random-block-mlp';
+  for (const l of spec.layers) {
+    if (l.kind !== 'dense') continue;
+    for (let i = 0; i < l.keep.length; i += 4) {
+      const r = u();
+      l.keep.fill(r < 0.2 ? -1 : r < 0.5 ? 0 : r < 0.75 ? 1 : 2, i, i + 4);
+    }
+    // a row width that does not split into 4s (the 5-output last layer's 12 inputs do) stays row-prefix
+    l.format = l.inFeatures % 4 === 0 ? 'block1x4' : 'rowPrefixSparse';
+  }
+  return spec;
+}

@@ -10,6 +10,7 @@ import {
   DtypeCode, EVE_MAGIC, EVE_VERSION, FormatCode, LayerKind, MAX_LAYERS, MAX_MODES, MAX_TENSOR_ELEMENTS,
   type EvePackage, type Int8Storage, type PackageLayer, type PackageMode, type Shape3, type WeightedStorage,
 } from './package-types.js';
+import { BLOCK } from './keep-layout.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
@@ -165,25 +166,35 @@ export function readPackage(input: Uint8Array): EvePackage {
       const weights = q?.values ?? values;
       for (let j = 0; j < weights.length; j++) if (weights[j] !== 0) nz++;
       for (let m = 0; m < modeCount; m++) keptCheck[m]! += nz;
-    } else if (r.format === FormatCode.rowPrefixSparse) {
+    } else if (r.format === FormatCode.rowPrefixSparse || r.format === FormatCode.block1x4) {
+      // row-prefix entries are single weights; block1x4 entries are aligned runs of BLOCK weights
+      const unit = r.format === FormatCode.block1x4 ? BLOCK : 1;
+      if (unit > 1 && conv) throw bad(`${f}.format`, 'block1x4 is for fully-connected layers');
       if (stored > inF * outF) throw bad(`${f}.storedWeights`, `${stored} is more than the ${outF}x${inF} matrix holds`);
-      const columns = view(Uint16Array, colOff, stored, `${f}.columns`);
+      if (unit > 1 && int8) throw bad(`${f}.format`, 'block1x4 has no int8 kernel; int8 layers are dense or rowPrefixSparse');
+      if (unit > 1 && (stored % unit !== 0 || inF % unit !== 0)) throw bad(`${f}.storedWeights`, `${stored} weights of ${inF}-input rows do not split into blocks of ${unit}`);
+      const entries = stored / unit;
+      const columns = view(Uint16Array, colOff, entries, `${f}.columns`);
       const rowStarts = view(Uint32Array, rsOff, outF + 1, `${f}.rowStarts`);
       const rowEnds = view(Uint32Array, reOff, outF * modeCount, `${f}.rowEnds`);
-      for (let j = 0; j < stored; j++) if (columns[j]! >= inF) throw bad(`${f}.columns[${j}]`, `${columns[j]} is not below inFeatures ${inF}`);
-      if (rowStarts[0] !== 0 || rowStarts[outF] !== stored) throw bad(`${f}.rowStarts`, 'must run from 0 to storedWeights');
+      for (let j = 0; j < entries; j++) {
+        if (columns[j]! % unit !== 0 || columns[j]! + unit > inF) {
+          throw bad(`${f}.columns[${j}]`, unit === 1 ? `${columns[j]} is not below inFeatures ${inF}` : `${columns[j]} does not start a block of ${unit} within inFeatures ${inF}`);
+        }
+      }
+      if (rowStarts[0] !== 0 || rowStarts[outF] !== entries) throw bad(`${f}.rowStarts`, 'must run from 0 to the stored entries');
       for (let row = 0; row < outF; row++) {
         const st = rowStarts[row]!; const e = rowStarts[row + 1]!;
-        if (e < st || e - st > inF) throw bad(`${f}.rowStarts[${row}]`, `row ${st}..${e} is not a valid row of ${inF}`);
+        if (e < st || (e - st) * unit > inF) throw bad(`${f}.rowStarts[${row}]`, `row ${st}..${e} is not a valid row of ${inF}`);
         let prev = st;
         for (let m = modeCount - 1; m >= 0; m--) {
           const end = rowEnds[m * outF + row]!;
           if (end < prev || end > e) throw bad(`${f}.rowEnds[${m}][${row}]`, `${end} is outside ${prev}..${e} (modes must nest)`);
           prev = end;
-          keptCheck[m]! += end - st;
+          keptCheck[m]! += (end - st) * unit;
         }
       }
-      storage = { format: 'rowPrefixSparse', inFeatures: inF, outFeatures: outF, bias, values, columns, rowStarts, rowEnds };
+      storage = { format: unit > 1 ? 'block1x4' : 'rowPrefixSparse', inFeatures: inF, outFeatures: outF, bias, values, columns, rowStarts, rowEnds };
     } else {
       throw bad(`${f}.format`, `${r.format} is not a known kernel format`);
     }

@@ -17,11 +17,20 @@
  * serves every mode from that one matrix, which is only correct if no mode prunes differently:
  * every weight must be kept by all modes or by none (keep[i] is -1 or modeCount-1). Callers that
  * want a layer dense in the dense modes and sparse in the sparse ones use rowPrefixSparse.
+ * A block1x4 layer stores aligned blocks of four consecutive weights of a row (every weight of a
+ * block shares its keep tier): values holds 4 per block, columns one first-column per block, and
+ * rowStarts/rowEnds count blocks; storedWeights is 4 x blocks.
+ * Given a device profile, the writer picks every weighted layer's format itself: the one the
+ * profile's cost model prices cheapest over all modes among those the layer's masks allow
+ * (cost/choose-format.ts); the spec's `format` is then ignored.
  */
 import { EveError } from '../errors/eve-error.js';
 import { crc32 } from './crc32.js';
 import { encodeInt8Layer, type Int8Encoded } from './int8-section.js';
 import type { Conv2dLayerSpec, DenseLayerSpec, LayerSpec, ModelSpec } from './model-spec.js';
+import { BLOCK, keepIsBlockUniform, keepIsModeUniform } from './keep-layout.js';
+import { chooseLayerFormat } from '../cost/choose-format.js';
+import type { DeviceProfile, Dtype } from '../cost/device-profile.js';
 import { DtypeCode, EVE_MAGIC, EVE_VERSION, FormatCode, LayerKind, MAX_LAYERS, MAX_MODES, MAX_NAME_BYTES } from './package-types.js';
 
 const utf8 = new TextEncoder();
@@ -61,14 +70,13 @@ function encodeDense(l: DenseLayerSpec, modes: number, index: number): EncodedDe
     if (l.keep[i]! < -1 || l.keep[i]! >= modes) throw new EveError('PKG_WRITE_KEEP', `layer ${index}: keep[${i}]=${l.keep[i]} is not in -1..${modes - 1}`);
   }
   if (l.format === 'dense') {
-    for (let i = 0; i < l.keep.length; i++) {
-      if (l.keep[i] !== -1 && l.keep[i] !== modes - 1) {
-        throw new EveError('PKG_WRITE_FORMAT', `layer ${index}: a dense-format layer must use the same weights in every mode (keep[${i}]=${l.keep[i]})`);
-      }
+    if (!keepIsModeUniform(l.keep, modes)) {
+      throw new EveError('PKG_WRITE_FORMAT', `layer ${index}: a dense-format layer must use the same weights in every mode`);
     }
     const values = Float32Array.from(l.weights, (w, i) => (l.keep[i] === -1 ? 0 : w));
     return { spec: l, values, columns: new Uint16Array(0), rowStarts: new Uint32Array(0), rowEnds: new Uint32Array(0) };
   }
+  if (l.format === 'block1x4') return encodeBlocks(l, modes, index);
   const rowStarts = new Uint32Array(rows + 1);
   const stored: number[] = [];
   const rowEnds = new Uint32Array(modes * rows);
@@ -84,6 +92,30 @@ function encodeDense(l: DenseLayerSpec, modes: number, index: number): EncodedDe
   const values = new Float32Array(stored.length);
   const columns = new Uint16Array(stored.length);
   stored.forEach((flat, i) => { values[i] = l.weights[flat]!; columns[i] = flat % cols; });
+  return { spec: l, values, columns, rowStarts, rowEnds };
+}
+
+/** Like the row-prefix encoding, in units of aligned 1x4 blocks (each block's keep is its first weight's). */
+function encodeBlocks(l: DenseLayerSpec, modes: number, index: number): EncodedDense {
+  const { inFeatures: cols, outFeatures: rows } = l;
+  if (!keepIsBlockUniform(l.keep, cols)) {
+    throw new EveError('PKG_WRITE_FORMAT', `layer ${index}: a block1x4 layer needs inputs in multiples of ${BLOCK} and one keep tier per block of ${BLOCK}`);
+  }
+  const perRow = cols / BLOCK;
+  const rowStarts = new Uint32Array(rows + 1);
+  const rowEnds = new Uint32Array(modes * rows);
+  const stored: number[] = []; // flat index of each stored block's first weight
+  for (let r = 0; r < rows; r++) {
+    rowStarts[r] = stored.length;
+    for (let tier = modes - 1; tier >= 0; tier--) {
+      for (let b = 0; b < perRow; b++) if (l.keep[r * cols + b * BLOCK] === tier) stored.push(r * cols + b * BLOCK);
+      rowEnds[tier * rows + r] = stored.length;
+    }
+  }
+  rowStarts[rows] = stored.length;
+  const values = new Float32Array(stored.length * BLOCK);
+  const columns = new Uint16Array(stored.length);
+  stored.forEach((flat, i) => { values.set(l.weights.subarray(flat, flat + BLOCK), i * BLOCK); columns[i] = flat % cols; });
   return { spec: l, values, columns, rowStarts, rowEnds };
 }
 
@@ -105,14 +137,37 @@ function keptByMode(encoded: EncodedDense[], modes: number, int8: Map<EncodedDen
       if (e.spec.format === 'dense') return sum + countNonZero(int8.get(e)?.values ?? e.values);
       let n = 0;
       for (let r = 0; r < e.spec.outFeatures; r++) n += e.rowEnds[m * e.spec.outFeatures + r]! - e.rowStarts[r]!;
-      return sum + n;
+      return sum + (e.spec.format === 'block1x4' ? n * BLOCK : n);
     }, 0));
 }
 
-export function writePackage(spec: ModelSpec): Uint8Array {
+export interface WriteOptions {
+  /** Choose every weighted layer's kernel format from this profile's cost model. */
+  profile?: DeviceProfile;
+  /** Number type the choice is priced for (default float32). */
+  dtype?: Dtype;
+}
+
+/** The spec with each weighted layer's format chosen by the profile's cost model. */
+function withChosenFormats(spec: ModelSpec, p: DeviceProfile, dtype: Dtype): ModelSpec {
   const modes = spec.modes.length;
+  const layers = spec.layers.map((l): LayerSpec => {
+    if (l.kind === 'dense') return { ...l, format: chooseLayerFormat(p, l.keep, { rows: l.outFeatures, cols: l.inFeatures, modes, conv: false }, dtype) };
+    if (l.kind === 'conv2d') {
+      const cols = l.kernelH * l.kernelW * l.input[2];
+      const positions = (l.input[0] - l.kernelH + 1) * (l.input[1] - l.kernelW + 1);
+      return { ...l, format: chooseLayerFormat(p, l.keep, { rows: l.outChannels, cols, modes, conv: true, positions }, dtype) };
+    }
+    return l;
+  });
+  return { ...spec, layers };
+}
+
+export function writePackage(given: ModelSpec, options: WriteOptions = {}): Uint8Array {
+  const modes = given.modes.length;
   if (modes < 1 || modes > MAX_MODES) throw new EveError('PKG_WRITE_MODES', `a package has 1..${MAX_MODES} modes, got ${modes}`);
-  if (spec.layers.length < 1 || spec.layers.length > MAX_LAYERS) throw new EveError('PKG_WRITE_LAYERS', `a package has 1..${MAX_LAYERS} layers, got ${spec.layers.length}`);
+  if (given.layers.length < 1 || given.layers.length > MAX_LAYERS) throw new EveError('PKG_WRITE_LAYERS', `a package has 1..${MAX_LAYERS} layers, got ${given.layers.length}`);
+  const spec = options.profile ? withChosenFormats(given, options.profile, options.dtype ?? 'float32') : given;
   const encoded = new Map<number, EncodedDense>();
   spec.layers.forEach((l: LayerSpec, i) => {
     if (l.kind === 'dense') encoded.set(i, encodeDense(l, modes, i));

@@ -4,7 +4,7 @@ import { mulberry32 } from '../harvest/generators.js';
 import { randomConvSpec, randomSpec } from '../format/random-spec.js';
 import { readPackage } from '../format/reader.js';
 import { writePackage } from '../format/writer.js';
-import { specFromPackage } from '../format/spec-from-package.js';
+import { specFromPackage } from '../format/decode-spec.js';
 import { extract } from '../runtime/extract.js';
 import { extractInt8 } from '../runtime/extract-int8.js';
 import { quantize } from './quantize.js';

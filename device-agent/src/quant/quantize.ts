@@ -9,7 +9,7 @@ import { EveError } from '../errors/eve-error.js';
 import type { LayerQuant, ModelSpec } from '../format/model-spec.js';
 import type { EvePackage } from '../format/package-types.js';
 import { readPackage } from '../format/reader.js';
-import { specFromPackage } from '../format/spec-from-package.js';
+import { specFromPackage } from '../format/decode-spec.js';
 import { writePackage } from '../format/writer.js';
 import { createWorkspace, extract } from '../runtime/extract.js';
 import { INPUT_SCALE } from './fixed-point.js';

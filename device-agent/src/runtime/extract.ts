@@ -8,7 +8,8 @@ import { EveError } from '../errors/eve-error.js';
 import type { EvePackage, PackageLayer, WeightedLayer } from '../format/package-types.js';
 import { convDenseF32, convOffsets, convRowPrefixSparseF32, maxPoolF32, type ConvGeometry } from './conv-kernels.js';
 import type { KernelFormat } from '../format/model-spec.js';
-import { argmax, denseF32, reluInPlace, rowPrefixSparseF32, softmaxInPlace } from './kernels.js';
+import { BLOCK } from '../format/keep-layout.js';
+import { argmax, block1x4F32, denseF32, reluInPlace, rowPrefixSparseF32, softmaxInPlace } from './kernels.js';
 
 /** What one layer of one mode does, in operations the cost model prices. */
 export interface LayerOps {
@@ -22,7 +23,7 @@ export interface LayerOps {
   macs: number;
   /** Weight values read (= macs: every executed MAC reads its weight once). */
   weightReads: number;
-  /** Column indices read (sparse kernels only; = macs there). */
+  /** Column indices read (rowPrefixSparse: = macs; block1x4: one per block of four MACs). */
   indexReads: number;
   /** Activations read by the layer (for weighted layers: the input tensor's size). */
   inputs: number;
@@ -112,12 +113,13 @@ export function layerOps(l: WeightedLayer, endsAt: number, inputs: number): Laye
   const positions = l.kind === 'conv2d' ? l.output[0] * l.output[1] : 1;
   const rows = l.outFeatures;
   let perPosition = rows * l.inFeatures;
-  if (l.format === 'rowPrefixSparse') {
-    perPosition = 0;
-    for (let r = 0; r < rows; r++) perPosition += l.rowEnds[endsAt + r]! - l.rowStarts[r]!;
+  let indexes = 0;
+  if (l.format !== 'dense') {
+    for (let r = 0; r < rows; r++) indexes += l.rowEnds[endsAt + r]! - l.rowStarts[r]!;
+    perPosition = l.format === 'block1x4' ? indexes * BLOCK : indexes;
   }
   const macs = perPosition * positions;
-  return { kind: l.kind, format: l.format, rows: rows * positions, cols: l.inFeatures, macs, weightReads: macs, indexReads: l.format === 'dense' ? 0 : macs, inputs, outputs: rows * positions };
+  return { kind: l.kind, format: l.format, rows: rows * positions, cols: l.inFeatures, macs, weightReads: macs, indexReads: indexes * positions, inputs, outputs: rows * positions };
 }
 
 class ExtractedModel implements RunnableModel {
@@ -174,6 +176,7 @@ class ExtractedModel implements RunnableModel {
         x = out;
       } else if (l.kind === 'dense') {
         if (l.format === 'dense') denseF32(l.values, l.bias, x, out, l.outFeatures, l.inFeatures);
+        else if (l.format === 'block1x4') block1x4F32(l.values, l.columns, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, l.outFeatures);
         else rowPrefixSparseF32(l.values, l.columns, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, l.outFeatures);
         x = out;
       } else if (l.kind === 'relu') reluInPlace(x);

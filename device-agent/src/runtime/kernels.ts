@@ -46,6 +46,30 @@ export function rowPrefixSparseF32(
   }
 }
 
+/**
+ * 1x4 block-sparse: row r uses blocks rowStarts[r] .. ends[endsAt + r] (the mode's prefix), each
+ * four consecutive weights starting at column columns[b]. One index per four MACs, and the four
+ * activations are contiguous, which is what makes it cheaper than row-prefix sparse per weight.
+ */
+export function block1x4F32(
+  values: Float32Array, columns: Uint16Array, rowStarts: Uint32Array, ends: Uint32Array, endsAt: number,
+  bias: Float32Array, x: Float32Array, y: Float32Array, rows: number,
+): void {
+  for (let r = 0; r < rows; r++) {
+    const end = ends[endsAt + r]!;
+    let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+    for (let b = rowStarts[r]!; b < end; b++) {
+      const c = columns[b]!;
+      const v = b << 2;
+      a0 += values[v]! * x[c]!;
+      a1 += values[v + 1]! * x[c + 1]!;
+      a2 += values[v + 2]! * x[c + 2]!;
+      a3 += values[v + 3]! * x[c + 3]!;
+    }
+    y[r] = bias[r]! + ((a0 + a1) + (a2 + a3));
+  }
+}
+
 export function reluInPlace(x: Float32Array): void {
   for (let i = 0; i < x.length; i++) if (x[i]! < 0) x[i] = 0;
 }

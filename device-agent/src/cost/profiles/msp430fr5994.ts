@@ -72,6 +72,8 @@ export const msp430fr5994: DeviceProfile = {
     sparseMacF32: f32.sparse, // 179.75
     denseMacI8: i8.dense, // 11.125
     sparseMacI8: i8.sparse, // 15.375
+    blockMacF32: f32.block,
+    blockMacI8: i8.block,
     // Loop set-up, bias, result read-back (RESLO/RESHI) or soft-float store per row (approx.).
     perRow: 60,
     perActivation: 20,

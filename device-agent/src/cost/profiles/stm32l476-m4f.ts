@@ -75,6 +75,8 @@ export const stm32l476M4f: DeviceProfile = {
     sparseMacF32: f32.sparse, // 14
     denseMacI8: i8.dense, // 5.25
     sparseMacI8: i8.sparse, // 8.25
+    blockMacF32: f32.block,
+    blockMacI8: i8.block,
     // Loop set-up, bias VLDR, accumulator reduction (3 VADD, 1 each, Table 7-1) and VSTR (approx.).
     perRow: 14,
     // ReLU: VLDR, VCMP, VMRS, conditional VSTR; max-pool: VLDR + VCMP + VMRS + select (approx.).
