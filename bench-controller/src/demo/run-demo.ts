@@ -53,6 +53,8 @@ interface Ctx {
 }
 
 const RAIL_V = 3.3;
+/** Per mode: windows repeated until ±2 % (95 %), at most 40 windows, so the demo stays minutes long. */
+const DEMO_PRECISION = { relative: 0.02, minWindows: 3, maxWindows: 40 };
 
 /** A bright indoor day by a window on a ~10 cm² panel: mA-level current limits a DP832 can set. */
 function demoTrace(seed: number, quick: boolean): HarvestTrace {
@@ -83,7 +85,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           boards = c.lab.boards.map((b) => ({ id: b.spec.id, url: b.url, supplyId: 'sim-dp832', channel: b.spec.channel }));
         }
         c.telemetry = await startDemoTelemetry({ outDir: o.outDir, bench: o.config?.bench ?? 'virtual-lab', mqtt: o.config?.mqtt, boards: boards.map((b) => b.id), log: (l) => ctx.warnings.push(l) });
-        c.bench = await connectBench({ supplies, boards, trace, railVoltageV: RAIL_V, idleWindowUs: 20_000_000, log: (l) => { task.output = l; } });
+        c.bench = await connectBench({ supplies, boards, trace, railVoltageV: RAIL_V, precision: DEMO_PRECISION, log: (l) => { task.output = l; } });
         task.title = `${task.title}: ${c.bench.boards.length} boards ready`;
       },
     },
