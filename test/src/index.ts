@@ -1,2 +1,3 @@
 export * from './run-cli.js';
 export * from './system-tools.js';
+export * from './conv-spec.js';

@@ -16,7 +16,7 @@ import { EveError } from '@eve-bench/device-agent';
 import type { BoardClient } from '../boards/board-client.js';
 import type { HarvestReplayer } from '../harvest/replayer.js';
 import type { Reading, ReadbackStream } from './readback-stream.js';
-import { meanPower } from './power-estimate.js';
+import { meanCurrent, meanPower } from './power-estimate.js';
 
 export interface WindowMeasurement {
   inferences: number;
@@ -112,7 +112,7 @@ export async function measureWindow(d: WindowDeps, inputs: Uint8Array[], precisi
     durationUs += lengthUs;
     perWindowJ.push(a.readings.length > 0 && i.readings.length > 0
       ? ((meanPower(a.readings).meanW - meanPower(i.readings).meanW) * lengthUs) / 1e6 / inputs.length
-      : undefined);
+      : undefined); // only its scatter is used, which the offset term does not affect
     if (k + 1 >= precision.minWindows && active.length >= 2 && idle.length >= 2) {
       const e = estimate();
       if (halfWidth(e.perJ, e.se, d.readbacks.gainAccuracy) <= precision.relative * Math.abs(e.perJ)) return result(true);
@@ -120,12 +120,20 @@ export async function measureWindow(d: WindowDeps, inputs: Uint8Array[], precisi
   }
   return result(false);
 
-  /** Pooled over all windows: readings are taken uniformly in time, so their mean is the time-averaged power. */
+  /**
+   * Pooled over all windows: readings are taken uniformly in time, so their mean is the time
+   * average. The idle draw is subtracted as a current (Σ V·(I − Ī_idle)), not as a power: the
+   * instrument's current offset (up to 5 mA on a DP832) times the rail's sag under load would
+   * otherwise stay in the result.
+   */
   function estimate(): { perJ: number; se: number } {
-    const pa = meanPower(active), pi = meanPower(idle);
+    const idleA = meanCurrent(idle);
+    const net = active.map((r) => ({ voltageV: r.voltageV, currentA: r.currentA - idleA.mean }));
+    const pa = meanPower(net);
+    const meanV = net.reduce((s, r) => s + r.voltageV, 0) / net.length;
     const seconds = durationUs / 1e6;
-    const perJ = ((pa.meanW - pi.meanW) * seconds) / n;
-    const within = (Math.sqrt(pa.varianceOfMeanW + pi.varianceOfMeanW) * seconds) / n;
+    const perJ = (pa.meanW * seconds) / n;
+    const within = (Math.sqrt(pa.varianceOfMeanW + meanV * meanV * idleA.varianceOfMean) * seconds) / n;
     return { perJ, se: Math.max(within, betweenWindows(perWindowJ)) };
   }
 

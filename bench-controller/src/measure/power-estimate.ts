@@ -25,3 +25,9 @@ export function meanPower(readings: readonly Reading[]): PowerEstimate {
   const variance = n > 1 ? Math.max(0, (sumSq - n * meanW * meanW) / (n - 1)) : Infinity;
   return { count: n, meanW, varianceOfMeanW: variance / n };
 }
+
+/** Mean current of a set of readings, with the variance of that mean. */
+export function meanCurrent(readings: readonly Reading[]): { mean: number; varianceOfMean: number } {
+  const p = meanPower(readings.map((r) => ({ voltageV: 1, currentA: r.currentA })));
+  return { mean: p.meanW, varianceOfMean: p.varianceOfMeanW };
+}
