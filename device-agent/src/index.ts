@@ -27,3 +27,4 @@ export * from './harvest/bundled.js';
 export * from './policy/mode-policy.js';
 export * from './policy/intermittent-sim.js';
 export * from './protocol/energyrunner-agent.js';
+export * from './virtual/faults.js';

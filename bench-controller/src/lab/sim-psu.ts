@@ -65,6 +65,7 @@ export class SimPsuChannel implements SupplyTerminal {
   private last: { voltageV: number; currentA: number } | undefined;
   private energyJ = 0;
   private chargeC = 0;
+  private offCount = 0;
 
   constructor(readonly number: number, readonly spec: SimChannelSpec, private readonly readback: ChannelReadback) {
     this.protection = this.defaultProtection();
@@ -104,6 +105,10 @@ export class SimPsuChannel implements SupplyTerminal {
     this.checkProtection(voltageV, currentA);
   }
 
+  outputOffCount(): number {
+    return this.offCount;
+  }
+
   /** Returns false (and changes nothing) when `v` is outside the settable range. */
   setVoltage(v: number): boolean {
     if (!(v >= 0 && v <= this.spec.maxVoltageV)) return false;
@@ -122,6 +127,7 @@ export class SimPsuChannel implements SupplyTerminal {
     // A tripped protection must be cleared (:OUTP:OVP:CLE) before the output can come back.
     if (on && (this.protection.ovpTripped || this.protection.ocpTripped)) return;
     if (on !== this.outputOn) {
+      if (!on) this.offCount++;
       this.last = undefined;
       this.readback.restart();
     }
