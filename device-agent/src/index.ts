@@ -28,3 +28,6 @@ export * from './policy/mode-policy.js';
 export * from './policy/intermittent-sim.js';
 export * from './protocol/energyrunner-agent.js';
 export * from './virtual/faults.js';
+export * from './protocol/linux-host.js';
+export * from './protocol/package-store.js';
+export * from './protocol/board-fault.js';

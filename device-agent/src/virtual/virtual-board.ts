@@ -43,7 +43,6 @@ export interface TruthRecord {
   completed: boolean;
 }
 
-export { BoardFault };
 
 export class VirtualBoard implements BoardHost {
   private readonly store: PackageStore;
