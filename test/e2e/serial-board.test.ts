@@ -3,10 +3,9 @@ import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deployChecksum, indoorLight, mulberry32, readPackage, writePackage } from '@eve-bench/device-agent';
+import { deployChecksum, indoorLight, measurementConvSpec, mulberry32, readPackage, writePackage } from '@eve-bench/device-agent';
 import { connectBench, defaultVirtualBoards, measurePackage, startVirtualLab, type BenchSession, type VirtualLab } from '@eve-bench/bench-controller';
 import { requireSystemTool } from '../src/system-tools.js';
-import { convSpec } from '../src/conv-spec.js';
 
 /**
  * A virtual board behind a pseudo-terminal, as a board's UART appears to the host: socat joins a
@@ -45,7 +44,7 @@ afterAll(async () => {
 
 describe('measuring a board over a serial port (PTY) and over TCP', () => {
   it('energy within 1 % and latency within 2 µs of ground truth on both links', async () => {
-    const bytes = writePackage(convSpec(21));
+    const bytes = writePackage(measurementConvSpec(21));
     const pkg = readPackage(bytes);
     const inputs = Array.from({ length: 10 }, (_, i) => Uint8Array.from({ length: 784 }, (_, j) => (i * 7 + j) & 0xff));
     for (const [i, b] of bench.boards.entries()) {
