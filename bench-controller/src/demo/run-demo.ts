@@ -53,8 +53,6 @@ interface Ctx {
 }
 
 const RAIL_V = 3.3;
-/** Per mode: windows repeated until ±2 % (95 %), at most 40 windows, so the demo stays minutes long. */
-const DEMO_PRECISION = { relative: 0.02, minWindows: 3, maxWindows: 40 };
 
 /** A bright indoor day by a window on a ~10 cm² panel: mA-level current limits a DP832 can set. */
 function demoTrace(seed: number, quick: boolean): HarvestTrace {
@@ -85,7 +83,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           boards = c.lab.boards.map((b) => ({ id: b.spec.id, url: b.url, supplyId: 'sim-dp832', channel: b.spec.channel }));
         }
         c.telemetry = await startDemoTelemetry({ outDir: o.outDir, bench: o.config?.bench ?? 'virtual-lab', mqtt: o.config?.mqtt, boards: boards.map((b) => b.id), log: (l) => ctx.warnings.push(l) });
-        c.bench = await connectBench({ supplies, boards, trace, railVoltageV: RAIL_V, precision: DEMO_PRECISION, log: (l) => { task.output = l; } });
+        c.bench = await connectBench({ supplies, boards, trace, railVoltageV: RAIL_V, precision: plan.finalPrecision, log: (l) => { task.output = l; } });
         task.title = `${task.title}: ${c.bench.boards.length} boards ready`;
       },
     },
@@ -115,7 +113,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         c.denseMeasured = [];
         for (const b of c.bench!.boards) {
           task.output = `deploy ${c.densePkg.bytes.length} bytes to ${b.id}`;
-          c.denseMeasured.push(await measurePackage(b, c.densePkg.pkg, c.densePkg.bytes, inputs, c.data!.test.labels, c.telemetry!.hooks('dense', () => 'dense', c.store!, c.campaignId!, costSource), o.signal));
+          c.denseMeasured.push(await measurePackage(b, c.densePkg.pkg, c.densePkg.bytes, inputs, c.data!.test.labels, c.telemetry!.hooks('dense', () => 'dense', c.store!, c.campaignId!, costSource), o.signal, plan.finalPrecision));
         }
       },
     },
@@ -131,6 +129,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           fineTune: { epochs: plan.candidateFineTune.epochs, trainCount: plan.candidateFineTune.trainCount, batchSize: plan.batchSize, learningRate: plan.learningRate, seed: o.seed, lossWeights: plan.lossWeights },
           accuracyImages: plan.accuracyImages,
           measureInputs: inputsOf(c.data!.val, plan.windowInferences, c.data!.features),
+          precision: plan.searchPrecision,
           hooks: c.telemetry!.hooks('search', () => evaluator.current(), c.store!, c.campaignId!, costSource),
         });
         task.output = `dense accuracy on validation: ${(denseAccuracy * 100).toFixed(1)} %`;
@@ -168,7 +167,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         c.finalMeasured = [];
         for (const b of c.bench!.boards) {
           task.output = `deploy ${c.finalPkg.bytes.length} bytes to ${b.id}, measure ${plan.modeNames.length} modes x ${inputs.length} test images`;
-          c.finalMeasured.push(await measurePackage(b, c.finalPkg.pkg, c.finalPkg.bytes, inputs, c.data!.test.labels, c.telemetry!.hooks('final', () => 'eve-demo', c.store!, c.campaignId!, costSource), o.signal));
+          c.finalMeasured.push(await measurePackage(b, c.finalPkg.pkg, c.finalPkg.bytes, inputs, c.data!.test.labels, c.telemetry!.hooks('final', () => 'eve-demo', c.store!, c.campaignId!, costSource), o.signal, plan.finalPrecision));
         }
       },
     },

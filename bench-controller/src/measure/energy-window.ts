@@ -52,6 +52,9 @@ export interface Precision {
   maxWindows: number;
 }
 
+/** Windows beyond maxWindows allowed only to collect the two readings a standard error needs. */
+const EXTRA_WINDOWS_FOR_READINGS = 1000;
+
 export const DEFAULT_PRECISION: Precision = { relative: 0.01, minWindows: 3, maxWindows: 200 };
 
 interface Interval {
@@ -89,7 +92,13 @@ export async function measureWindow(d: WindowDeps, inputs: Uint8Array[], precisi
   const idle: Reading[] = [];
   const perWindowJ: Array<number | undefined> = [];
   let predictions: number[] | undefined;
-  for (let k = 0; k < precision.maxWindows; k++) {
+  // too few readings for a standard error: windows shorter than the readback interval; keep going
+  const enough = () => active.length >= 2 && idle.length >= 2;
+  for (let k = 0; ; k++) {
+    if (k >= precision.maxWindows && enough()) break;
+    if (k >= precision.maxWindows + EXTRA_WINDOWS_FOR_READINGS) {
+      throw new EveError('MEASURE_NO_READINGS', `${active.length} active and ${idle.length} idle readings after ${k} windows: the windows are much shorter than the supply's readback interval`);
+    }
     signal?.throwIfAborted();
     const preds: number[] = [];
     const a = await record(d, async () => {
@@ -113,7 +122,7 @@ export async function measureWindow(d: WindowDeps, inputs: Uint8Array[], precisi
     perWindowJ.push(a.readings.length > 0 && i.readings.length > 0
       ? ((meanPower(a.readings).meanW - meanPower(i.readings).meanW) * lengthUs) / 1e6 / inputs.length
       : undefined); // only its scatter is used, which the offset term does not affect
-    if (k + 1 >= precision.minWindows && active.length >= 2 && idle.length >= 2) {
+    if (k + 1 >= precision.minWindows && enough()) {
       const e = estimate();
       if (halfWidth(e.perJ, e.se, d.readbacks.gainAccuracy) <= precision.relative * Math.abs(e.perJ)) return result(true);
     }

@@ -48,6 +48,7 @@ export async function measurePackage(
   labels: Uint8Array | undefined,
   hooks: MeasureHooks = {},
   signal?: AbortSignal,
+  precision: Precision = b.precision,
 ): Promise<PackageMeasurement> {
   const deploy = await b.client.deploy(bytes, { signal });
   await hooks.onDeployed?.(b, deploy);
@@ -55,7 +56,7 @@ export async function measurePackage(
   for (let mode = 0; mode < pkg.modes.length; mode++) {
     signal?.throwIfAborted();
     await b.client.selectMode(mode);
-    const w = await measureWindow({ board: b.client, readbacks: b.readbacks, replayer: b.replayer }, inputs, b.precision, signal);
+    const w = await measureWindow({ board: b.client, readbacks: b.readbacks, replayer: b.replayer }, inputs, precision, signal);
     let boardAccuracy: number | undefined;
     if (labels) {
       let ok = 0;
