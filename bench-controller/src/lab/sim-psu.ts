@@ -1,8 +1,8 @@
 /**
  * A simulated Rigol DP832: three channels, each a SupplyTerminal a virtual board's power node is
  * wired to. The channel keeps the exact energy and charge delivered (ground truth, for tests) and
- * reports readbacks the way the instrument would: quantised to its readback resolution, from the
- * most recent simulated segment. Served over TCP by scpi-server.ts.
+ * reports readbacks the way the instrument would (readback-model.ts). Served over TCP by
+ * scpi-server.ts.
  *
  * Ratings and settable ranges: DP800 Programming Guide, Table 2-1 — DP832 CH1/CH2 30 V/3 A
  * (settable 0-32 V, 0-3.2 A), CH3 5 V/3 A (settable 0-5.3 V, 0-3.2 A); power-on defaults 0 V / 3 A.
