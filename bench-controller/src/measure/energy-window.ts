@@ -116,8 +116,8 @@ export async function measureWindow(d: WindowDeps, inputs: Uint8Array[], precisi
     predictions ??= preds;
     const lengthUs = a.endUs - a.startUs;
     const i = await record(d, async () => { await d.board.idle(lengthUs, signal); }, signal);
-    active.push(...a.readings);
-    idle.push(...i.readings);
+    for (const r of a.readings) active.push(r); // a loop, not push(...): a long window has many readings
+    for (const r of i.readings) idle.push(r);
     durationUs += lengthUs;
     perWindowJ.push(a.readings.length > 0 && i.readings.length > 0
       ? ((meanPower(a.readings).meanW - meanPower(i.readings).meanW) * lengthUs) / 1e6 / inputs.length
