@@ -38,3 +38,7 @@ export * from './export-c/generate-c.js';
 export * from './export-c/host-build.js';
 export * from './bench/bench-models.js';
 export * from './format/decode-spec.js';
+export * from './virtual/faults.js';
+export * from './protocol/linux-host.js';
+export * from './protocol/package-store.js';
+export * from './protocol/board-fault.js';

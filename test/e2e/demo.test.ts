@@ -6,7 +6,7 @@ import { runEve } from '../src/run-cli.js';
 
 interface Result {
   dense: { accuracy: number; latencyUs: number; energyUj: number };
-  modes: Array<{ name: string; sparsity: number; accuracy: number; latencyUs: number; energyUj: number; speedup: number; truth?: { energyUj: number; latencyUs: number } }>;
+  modes: Array<{ name: string; sparsity: number; accuracy: number; latencyUs: number; energyUj: number; energyUncertaintyUj: number; speedup: number; truth?: { energyUj: number; latencyUs: number } }>;
   telemetry: { published: number; stored: number };
   search: { evaluated: number; best: unknown };
 }
@@ -35,9 +35,12 @@ describe('eve demo --quick, end to end through the built CLI', () => {
       expect(m.speedup).toBeCloseTo(result.dense.latencyUs / m.latencyUs, 6);
       expect(m.accuracy).toBeGreaterThan(0.5); // far above chance (0.1) on MNIST
       expect(m.energyUj).toBeGreaterThan(0);
-      // the bench's energy reading agrees with the simulation's ground truth
+      // the bench's energy, earned from DP832-like readbacks, agrees with the simulation's ground
+      // truth within the uncertainty it reports (twice the 95 % half-width: ~4 standard errors)
       expect(m.truth).toBeDefined();
-      expect(Math.abs(m.energyUj / m.truth!.energyUj - 1)).toBeLessThan(0.05);
+      expect(m.energyUncertaintyUj).toBeGreaterThan(0);
+      expect(m.energyUncertaintyUj / m.energyUj).toBeLessThan(0.2);
+      expect(Math.abs(m.energyUj - m.truth!.energyUj)).toBeLessThanOrEqual(2 * m.energyUncertaintyUj);
     }
     expect(result.dense.accuracy).toBeGreaterThan(0.8);
     expect(result.telemetry.published).toBeGreaterThan(0);

@@ -25,7 +25,7 @@ beforeAll(async () => {
     supplies: [{ id: 'psu', url: lab.psuUrl, limits: { '1': { maxVoltageV: 3.6, maxCurrentA: 0.05 }, '2': { maxVoltageV: 3.6, maxCurrentA: 0.05 } } }],
     boards: lab.boards.map((b) => ({ id: b.spec.id, url: b.url, supplyId: 'psu', channel: b.spec.channel })),
     trace: indoorLight(mulberry32(1), { durationS: 60, stepS: 1, onPowerW: 20e-3, offPowerW: 4e-3 }),
-    railVoltageV: 3.3, idleWindowUs: 20_000_000, log: () => undefined,
+    railVoltageV: 3.3, precision: { relative: 0.03, minWindows: 3, maxWindows: 100 }, log: () => undefined,
   });
 });
 afterAll(async () => {

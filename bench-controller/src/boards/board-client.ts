@@ -11,6 +11,8 @@ export interface DeployReport {
   chunks: number;
   /** Frame bytes written for the deploy, COBS and headers included. */
   wireBytes: number;
+  /** Frame bytes the board answered with during the deploy. */
+  wireBytesIn: number;
 }
 
 export interface BoardClient {

@@ -129,6 +129,7 @@ export class EveBoardClient implements BoardClient {
   async deploy(pkg: Uint8Array, opts: { chunkBytes?: number; onProgress?(sent: number, total: number): void; signal?: AbortSignal } = {}): Promise<DeployReport> {
     const chunk = Math.max(1, Math.min(opts.chunkBytes ?? this.maxChunk, this.maxChunk));
     const wireBefore = this.stats.bytesOut;
+    const wireInBefore = this.stats.bytesIn;
     const begin = async () => {
       const st = await this.expect({ type: 'deployBegin', totalBytes: pkg.length, crc32: deployChecksum(pkg) }, 'deployStatus', opts.signal);
       if (st.totalBytes !== pkg.length || st.receivedBytes > pkg.length) {
@@ -168,7 +169,7 @@ export class EveBoardClient implements BoardClient {
     }
     const done = await this.expect({ type: 'deployCommit' }, 'deployStatus', opts.signal);
     if (!done.committed) throw new EveError('BOARD_PROTOCOL', 'deployCommit: board answered without committing');
-    return { bytes: pkg.length, bytesSent, resumedFrom, chunks, wireBytes: this.stats.bytesOut - wireBefore };
+    return { bytes: pkg.length, bytesSent, resumedFrom, chunks, wireBytes: this.stats.bytesOut - wireBefore, wireBytesIn: this.stats.bytesIn - wireInBefore };
   }
 
   async selectMode(mode: number, signal?: AbortSignal) {

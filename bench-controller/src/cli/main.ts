@@ -8,6 +8,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isEveError } from '@eve-bench/device-agent';
+import { registerAgent } from './agent-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerLab } from './lab-command.js';
 import { registerPackage } from './package-command.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerLab(program);
   registerPackage(program);
+  registerAgent(program);
   return program;
 }
 

@@ -1,3 +1,5 @@
+import type { Precision } from '../measure/energy-window.js';
+
 /**
  * How big a demo run is. The full run is sized to finish in under five minutes on two cores;
  * --quick in about a minute, for the end-to-end test. Every figure the demo reports is measured
@@ -17,6 +19,9 @@ export interface DemoPlan {
   finalFineTune: { epochs: number };
   /** Inferences per energy/latency window on a board. */
   windowInferences: number;
+  /** How precisely candidates' and the final modes' energy is measured (windows repeat until reached or capped). */
+  searchPrecision: Precision;
+  finalPrecision: Precision;
   /** Validation images per candidate accuracy (device runtime on the host). */
   accuracyImages: number;
   /** Test images each board classifies per mode for the final table. */
@@ -44,6 +49,7 @@ export function demoPlan(quick: boolean): DemoPlan {
         trainCount: 8000, valCount: 1000, testCount: 1000, epochs: 3,
         searchBudget: 6, candidateFineTune: { epochs: 1, trainCount: 4000 }, finalFineTune: { epochs: 2 },
         windowInferences: 16, accuracyImages: 1000, boardTestImages: 300,
+        searchPrecision: { relative: 0.1, minWindows: 1, maxWindows: 1 }, finalPrecision: { relative: 0.05, minWindows: 1, maxWindows: 3 },
         maxDropPoints: [2, 4, 8],
       }
     : {
@@ -51,6 +57,7 @@ export function demoPlan(quick: boolean): DemoPlan {
         trainCount: 30000, valCount: 2000, testCount: 2000, epochs: 4,
         searchBudget: 16, candidateFineTune: { epochs: 1, trainCount: 10000 }, finalFineTune: { epochs: 3 },
         windowInferences: 40, accuracyImages: 2000, boardTestImages: 1000,
+        searchPrecision: { relative: 0.05, minWindows: 1, maxWindows: 5 }, finalPrecision: { relative: 0.02, minWindows: 1, maxWindows: 10 },
         maxDropPoints: [1, 2.5, 4],
       };
 }

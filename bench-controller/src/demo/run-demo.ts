@@ -90,7 +90,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           profileOf: (id) => { const p = profiles.get(id); return p ? getProfile(p) : undefined; },
           log: (l) => ctx.warnings.push(l),
         });
-        c.bench = await connectBench({ supplies, boards, trace, railVoltageV: RAIL_V, idleWindowUs: 20_000_000, log: (l) => { task.output = l; } });
+        c.bench = await connectBench({ supplies, boards, trace, railVoltageV: RAIL_V, precision: plan.finalPrecision, log: (l) => { task.output = l; } });
         task.title = `${task.title}: ${c.bench.boards.length} boards ready`;
       },
     },
@@ -120,7 +120,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         c.denseMeasured = [];
         for (const b of c.bench!.boards) {
           task.output = `deploy ${c.densePkg.bytes.length} bytes to ${b.id}`;
-          c.denseMeasured.push(await measurePackage(b, c.densePkg.pkg, c.densePkg.bytes, inputs, c.data!.test.labels, c.telemetry!.hooks('dense', () => 'dense', c.store!, c.campaignId!, costSource), o.signal));
+          c.denseMeasured.push(await measurePackage(b, c.densePkg.pkg, c.densePkg.bytes, inputs, c.data!.test.labels, c.telemetry!.hooks('dense', () => 'dense', c.store!, c.campaignId!, costSource), o.signal, plan.finalPrecision));
         }
       },
     },
@@ -136,6 +136,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           fineTune: { epochs: plan.candidateFineTune.epochs, trainCount: plan.candidateFineTune.trainCount, batchSize: plan.batchSize, learningRate: plan.learningRate, seed: o.seed, lossWeights: plan.lossWeights },
           accuracyImages: plan.accuracyImages,
           measureInputs: inputsOf(c.data!.val, plan.windowInferences, c.data!.features),
+          precision: plan.searchPrecision,
           hooks: c.telemetry!.hooks('search', () => evaluator.current(), c.store!, c.campaignId!, costSource),
         });
         task.output = `dense accuracy on validation: ${(denseAccuracy * 100).toFixed(1)} %`;
@@ -173,7 +174,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
         c.finalMeasured = [];
         for (const b of c.bench!.boards) {
           task.output = `deploy ${c.finalPkg.bytes.length} bytes to ${b.id}, measure ${plan.modeNames.length} modes x ${inputs.length} test images`;
-          c.finalMeasured.push(await measurePackage(b, c.finalPkg.pkg, c.finalPkg.bytes, inputs, c.data!.test.labels, c.telemetry!.hooks('final', () => 'eve-demo', c.store!, c.campaignId!, costSource), o.signal));
+          c.finalMeasured.push(await measurePackage(b, c.finalPkg.pkg, c.finalPkg.bytes, inputs, c.data!.test.labels, c.telemetry!.hooks('final', () => 'eve-demo', c.store!, c.campaignId!, costSource), o.signal, plan.finalPrecision));
         }
       },
     },

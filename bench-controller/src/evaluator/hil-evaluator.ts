@@ -11,6 +11,7 @@ import {
   type Candidate, type Dataset, type Evaluation, type Evaluator, type TrainedModel,
 } from '@eve-bench/search';
 import { buildPackage, type BuiltPackage } from './package-builder.js';
+import type { Precision } from '../measure/energy-window.js';
 import { measurePackage, type BenchBoard, type MeasureHooks, type PackageMeasurement } from '../measure/measure-package.js';
 
 export interface HilEvaluatorOptions {
@@ -25,6 +26,8 @@ export interface HilEvaluatorOptions {
   accuracyImages: number;
   /** Inputs per measurement window on the board. */
   measureInputs: Uint8Array[];
+  /** Precision of each mode's energy (default: the board's). */
+  precision?: Precision;
   /** Measurement hooks (telemetry, store); `current()` names the candidate being measured. */
   hooks?: MeasureHooks;
   onPackage?(candidateIndex: number, built: BuiltPackage, measured: PackageMeasurement): void | Promise<void>;
@@ -49,7 +52,7 @@ export class HilEvaluator implements Evaluator {
       : this.o.dense;
     const built = buildPackage(tuned, keep, `candidate-${index}`, this.o.modeNames);
     const board = this.o.boards[this.next++ % this.o.boards.length]!;
-    const measured = await measurePackage(board, built.pkg, built.bytes, this.o.measureInputs, undefined, this.o.hooks, signal);
+    const measured = await measurePackage(board, built.pkg, built.bytes, this.o.measureInputs, undefined, this.o.hooks, signal, this.o.precision);
     await this.o.onPackage?.(index, built, measured);
     return {
       candidate,

@@ -1,6 +1,8 @@
 /**
  * The DP832 command set the simulator executes against a SimPsu, per the DP800 programming
- * guide, plus the simulator-only `:MEASure:ENERgy?` (not a DP832 command; see sim-psu.ts).
+ * guide, plus the simulator-only `:SIMulation:READings? [CH<n>]` (not a DP832 command: the readings a
+ * host polling `:MEAS:ALL?` would have collected, since simulated time does not follow the wall
+ * clock; see sim-psu.ts).
  */
 import { ScpiExecError, expandPattern, type PatternNode } from './scpi-server-parser.js';
 import type { SimPsu, SimPsuChannel } from './sim-psu.js';
@@ -153,7 +155,17 @@ function table(): Array<[string, Omit<CommandSpec, 'expansions'>]> {
         return `${ch.measureVoltage().toFixed(3)},${ch.measureCurrent().toFixed(4)},${ch.measurePower().toFixed(3)}`;
       },
     }],
-    ['MEASure:ENERgy', { query: (c) => optionalChannel(c, 1).ch.measureEnergyJ().toFixed(6) }],
+    ['SIMulation:READings', {
+      // `:SIM:READ? CH<n>[,<max>]` -> "<count>[,V,I]...", oldest first, at most <max> (default
+      // 1000) per reply so replies stay short; V and I formatted as :MEAS:ALL? formats them
+      query: (c) => {
+        const { ch, rest } = optionalChannel(c, 2);
+        const max = rest[0] === undefined ? 1000 : Number(rest[0]);
+        if (!Number.isInteger(max) || max < 1 || max > 1000) throw new ScpiExecError(-222, 'Data out of range');
+        const rs = ch.collectReadings(max);
+        return [String(rs.length), ...rs.map((r) => `${r.voltageV.toFixed(3)},${r.currentA.toFixed(4)}`)].join(',');
+      },
+    }],
   ];
 }
 

@@ -1,6 +1,7 @@
 import { connect } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { SimPsu } from './sim-psu.js';
+import { EXACT_READBACK } from './readback-model.js';
 import { ScpiInterpreter, serveScpi, type RunningScpiServer } from './scpi-server.js';
 
 function run(psu: SimPsu, ...lines: string[]): Array<string | undefined> {
@@ -30,11 +31,21 @@ describe('ScpiInterpreter (the DP832 dialect)', () => {
   });
 
   it('runs APPL, OUTP and MEAS with and without a channel argument', () => {
-    const psu = new SimPsu();
+    const psu = new SimPsu({ readback: EXACT_READBACK });
     run(psu, ':APPL CH1,3.3,0.1', ':OUTP CH1,ON', ':INST CH1');
     expect(run(psu, ':OUTP? CH1', ':OUTP?', ':OUTP? CH2', ':MEAS? CH1', ':MEAS:VOLT?', ':APPL? CH1')).toEqual(['ON', 'ON', 'OFF', '3.300', '3.300', 'CH1:30V/3A,3.300,0.1000']);
     psu.channel(1).delivered({ durationS: 0.5, currentA: 0.02, voltageV: 3.3, energyJ: 0.033 });
-    expect(run(psu, ':MEAS:CURR? CH1', ':MEAS:POWE? CH1', ':MEAS:ENER? CH1', ':MEAS:ALL? CH1')).toEqual(['0.0200', '0.066', '0.033000', '3.300,0.0200,0.066']);
+    expect(run(psu, ':MEAS:CURR? CH1', ':MEAS:POWE? CH1', ':MEAS:ALL? CH1')).toEqual(['0.0200', '0.066', '3.300,0.0200,0.066']);
+    // no energy accumulator: the exact energy never leaves the simulator
+    expect(run(psu, ':MEAS:ENER? CH1')).toEqual([undefined]);
+    expect(errors(psu)[0]).toMatch(/^-113/);
+    // the reading log: 0.5 s at ~20 readings/s, then empty; at most <max> per reply
+    const log = run(psu, ':SIM:READ? CH1,3')[0]!.split(',');
+    expect(log).toEqual(['3', '3.300', '0.0200', '3.300', '0.0200', '3.300', '0.0200']);
+    expect(Number(run(psu, ':SIM:READ? CH1')[0]!.split(',')[0])).toBeGreaterThan(3);
+    expect(run(psu, ':SIM:READ? CH1')).toEqual(['0']);
+    run(psu, ':SIM:READ? CH1,0');
+    expect(errors(psu)[0]).toMatch(/^-222/);
     run(psu, ':OUTP:STAT CH1,OFF');
     expect(run(psu, ':OUTP? CH1')).toEqual(['OFF']);
   });

@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DP832A_READBACK, SimPsu, quantise } from './sim-psu.js';
+import { SimPsu } from './sim-psu.js';
+import { DP832A_READBACK, DP832_READBACK, EXACT_READBACK } from './readback-model.js';
+
+const noErrors = { voltageNoiseV: 0, currentNoiseA: 0, voltageGain: 0, voltageOffsetV: 0, currentGain: 0, currentOffsetA: 0 };
 
 describe('SimPsu', () => {
   it('integrates delivered energy and charge exactly, per channel', () => {
@@ -17,11 +20,44 @@ describe('SimPsu', () => {
     expect(psu.truthEnergyJ(1)).toBeCloseTo(expectedJ, 12);
     expect(ch.truthChargeC).toBeCloseTo(expectedJ / 3.3, 12);
     expect(psu.truthEnergyJ(2)).toBe(0);
-    expect(ch.measureEnergyJ()).toBe(quantise(expectedJ, 1e-6));
   });
 
-  it('reads back the last segment at the instrument resolution, 0 with the output off', () => {
-    const psu = new SimPsu();
+  it('takes readings at the polling rate, noisy and quantised, reproducibly from the seed', () => {
+    const run = (seed: number) => {
+      const ch = new SimPsu({ seed }).channel(1);
+      ch.setVoltage(3.3);
+      ch.setOutput(true);
+      for (let i = 0; i < 100; i++) ch.delivered({ durationS: 0.1, currentA: 0.008, voltageV: 3.3, energyJ: 3.3 * 0.008 * 0.1 });
+      return ch.collectReadings(1000);
+    };
+    const rs = run(7);
+    // 10 s at a mean interval of 50 ms, with ±50 % jitter
+    expect(rs.length).toBeGreaterThan(10 / DP832_READBACK.intervalS * 0.9);
+    expect(rs.length).toBeLessThan(10 / DP832_READBACK.intervalS * 1.1);
+    for (const r of rs) {
+      expect(Math.round(r.currentA / 0.001) * 0.001).toBeCloseTo(r.currentA, 12);
+      expect(Math.round(r.voltageV / 0.01) * 0.01).toBeCloseTo(r.voltageV, 12);
+    }
+    expect(new Set(rs.map((r) => r.currentA)).size).toBeGreaterThan(2); // noise, not a constant
+    const meanA = rs.reduce((s, r) => s + r.currentA, 0) / rs.length;
+    expect(Math.abs(meanA - 0.008)).toBeLessThan(DP832_READBACK.currentOffsetA + 0.0015 * 0.008 + 0.0005);
+    expect(run(7)).toEqual(rs);
+    expect(run(8)).not.toEqual(rs);
+  });
+
+  it('hands each reading out once, at most max per call', () => {
+    const ch = new SimPsu().channel(1);
+    ch.setOutput(true);
+    ch.delivered({ durationS: 10, currentA: 0.001, voltageV: 1, energyJ: 0.01 });
+    const first = ch.collectReadings(50);
+    expect(first.length).toBe(50);
+    const rest = ch.collectReadings(1000);
+    expect(rest.length).toBeGreaterThan(100);
+    expect(ch.collectReadings(1000)).toEqual([]);
+  });
+
+  it('reads back at the instrument resolution (no noise model), 0 with the output off', () => {
+    const psu = new SimPsu({ readback: EXACT_READBACK });
     const ch = psu.channel(2);
     ch.setVoltage(3.3);
     expect(ch.measureVoltage()).toBe(0);
@@ -32,7 +68,7 @@ describe('SimPsu', () => {
     expect(ch.measureVoltage()).toBe(3.29);
     expect(ch.measureCurrent()).toBe(0.012);
     expect(ch.measurePower()).toBe(0.039);
-    const hi = new SimPsu({ readback: DP832A_READBACK }).channel(1);
+    const hi = new SimPsu({ readback: { ...DP832A_READBACK, ...noErrors } }).channel(1);
     hi.setOutput(true);
     hi.delivered({ durationS: 1, currentA: 0.01234, voltageV: 3.2871, energyJ: 0.0405 });
     expect(hi.measureVoltage()).toBe(3.287);

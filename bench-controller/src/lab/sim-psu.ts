@@ -1,33 +1,22 @@
 /**
  * A simulated Rigol DP832: three channels, each a SupplyTerminal a virtual board's power node is
  * wired to. The channel keeps the exact energy and charge delivered (ground truth, for tests) and
- * reports readbacks the way the instrument would: quantised to its readback resolution, from the
- * most recent simulated segment. Served over TCP by scpi-server.ts.
+ * reports readbacks the way the instrument would (readback-model.ts). Served over TCP by
+ * scpi-server.ts.
  *
  * Ratings and settable ranges: DP800 Programming Guide, Table 2-1 — DP832 CH1/CH2 30 V/3 A
  * (settable 0-32 V, 0-3.2 A), CH3 5 V/3 A (settable 0-5.3 V, 0-3.2 A); power-on defaults 0 V / 3 A.
- * Readback resolution: Rigol's DP800 datasheet lists 10 mV / 1 mA for the standard DP832 and
- * 1 mV / 1 mA for the DP832A (and DP832 with the high-resolution option). We could not check the
- * datasheet table itself while writing this (only the guide's reply formats, "00.00V/3.000A"
- * for DP832 vs "00.000V" for DP832A, which agree), so both are offered; the default is the
- * standard model, the conservative choice for energy uncertainty.
- *
- * Vendor extension, NOT a DP832 command: `:MEAS:ENER? CH<n>` returns the integrated energy since
- * power-on in joules, quantised to 1 µJ. It is what the demo's energy windows read; real
- * instruments will need readback integration on the host.
+ * Readbacks come from readback-model.ts: the DP832's resolution, accuracy, noise and polling
+ * rate, with seeded randomness. The exact energy is kept only as ground truth for tests; nothing
+ * served over SCPI reveals it.
  */
 import type { SupplyTerminal } from '@eve-bench/device-agent';
 import { EveError } from '@eve-bench/device-agent';
+import { createRng } from '@eve-bench/search';
+import { ChannelReadback, DP832_READBACK, quantise, type Reading, type ReadbackModel } from './readback-model.js';
 
-export interface ReadbackResolution {
-  voltageV: number;
-  currentA: number;
-  powerW: number;
-}
-
-export const DP832_READBACK: ReadbackResolution = { voltageV: 0.01, currentA: 0.001, powerW: 0.001 };
-export const DP832A_READBACK: ReadbackResolution = { voltageV: 0.001, currentA: 0.001, powerW: 0.001 };
-export const SIM_ENERGY_RESOLUTION_J = 1e-6;
+export { quantise };
+const POWER_STEP_W = 0.001;
 
 export interface SimChannelSpec {
   ratedVoltageV: number;
@@ -44,21 +33,17 @@ export const DP832_CHANNELS: readonly SimChannelSpec[] = [
 ];
 
 export interface SimPsuOptions {
-  /** Serial number in *IDN?; the DP8SIM prefix tells drivers the energy extension is there. */
+  /** Serial number in *IDN?; the DP8SIM prefix tells drivers the simulator's reading log is there. */
   serial?: string;
-  readback?: ReadbackResolution;
+  readback?: ReadbackModel;
+  /** Seed of the readback noise and calibration errors (default 1). */
+  seed?: number;
 }
 
 /** SCPI error-queue entry codes used by the simulator (IEEE 488.2 / SCPI-99 numbering). */
 export interface ScpiErrorEntry {
   code: number;
   message: string;
-}
-
-/** Rounds to a multiple of `step`, without binary-fraction noise (0.1 + 0.2 style). */
-export function quantise(value: number, step: number): number {
-  const decimals = Math.max(0, Math.ceil(-Math.log10(step) - 1e-9));
-  return Number((Math.round(value / step) * step).toFixed(decimals));
 }
 
 /** Over-voltage / over-current protection of one channel: a trip switches the output off. */
@@ -80,8 +65,9 @@ export class SimPsuChannel implements SupplyTerminal {
   private last: { voltageV: number; currentA: number } | undefined;
   private energyJ = 0;
   private chargeC = 0;
+  private offCount = 0;
 
-  constructor(readonly number: number, readonly spec: SimChannelSpec, private readonly resolution: ReadbackResolution) {
+  constructor(readonly number: number, readonly spec: SimChannelSpec, private readonly readback: ChannelReadback) {
     this.protection = this.defaultProtection();
   }
 
@@ -115,7 +101,12 @@ export class SimPsuChannel implements SupplyTerminal {
     this.energyJ += energyJ;
     this.chargeC += currentA * durationS;
     this.last = { voltageV, currentA };
+    this.readback.advance(durationS, this.outputOn ? voltageV : 0, this.outputOn ? currentA : 0);
     this.checkProtection(voltageV, currentA);
+  }
+
+  outputOffCount(): number {
+    return this.offCount;
   }
 
   /** Returns false (and changes nothing) when `v` is outside the settable range. */
@@ -135,7 +126,11 @@ export class SimPsuChannel implements SupplyTerminal {
   setOutput(on: boolean): void {
     // A tripped protection must be cleared (:OUTP:OVP:CLE) before the output can come back.
     if (on && (this.protection.ovpTripped || this.protection.ocpTripped)) return;
-    if (on !== this.outputOn) this.last = undefined;
+    if (on !== this.outputOn) {
+      if (!on) this.offCount++;
+      this.last = undefined;
+      this.readback.restart();
+    }
     this.outputOn = on;
     if (on) this.checkProtection(this.voltageV, 0);
   }
@@ -147,24 +142,32 @@ export class SimPsuChannel implements SupplyTerminal {
     Object.assign(this.protection, this.defaultProtection());
   }
 
-  /** Readback: 0 with the output off; the setpoint at no load before any segment; else the last segment. */
+  /** What `:MEAS:ALL?` answers: 0 with the output off, else the instrument's latest reading. */
+  measure(): Reading {
+    if (!this.outputOn) return { voltageV: 0, currentA: 0 };
+    return this.readback.last(this.last?.voltageV ?? this.voltageV, this.last?.currentA ?? 0);
+  }
+
   measureVoltage(): number {
-    if (!this.outputOn) return 0;
-    return quantise(this.last?.voltageV ?? this.voltageV, this.resolution.voltageV);
+    return this.measure().voltageV;
   }
 
   measureCurrent(): number {
-    if (!this.outputOn) return 0;
-    return quantise(this.last?.currentA ?? 0, this.resolution.currentA);
+    return this.measure().currentA;
   }
 
   measurePower(): number {
-    return quantise(this.measureVoltage() * this.measureCurrent(), this.resolution.powerW);
+    const r = this.measure();
+    return quantise(r.voltageV * r.currentA, POWER_STEP_W);
   }
 
-  /** The simulator's energy accumulator (vendor extension), quantised to 1 µJ. */
-  measureEnergyJ(): number {
-    return quantise(this.energyJ, SIM_ENERGY_RESOLUTION_J);
+  /**
+   * Readings taken since the last call: what a host polling `:MEAS:ALL?` back to back would have
+   * collected meanwhile (simulated time does not follow the wall clock, so the host cannot poll
+   * it in real time). Same rate, resolution and noise as `:MEAS?`; never the exact energy.
+   */
+  collectReadings(max: number): Reading[] {
+    return this.readback.collect(max);
   }
 
   /** Ground truth: exact energy delivered since construction, joules. */
@@ -194,8 +197,9 @@ export class SimPsu {
     const serial = options.serial ?? 'DP8SIM0001';
     if (!/^[A-Za-z0-9]+$/.test(serial)) throw new EveError('SIM_BAD_OPTION', `serial must be alphanumeric, got '${serial}'`);
     this.idn = `RIGOL TECHNOLOGIES,DP832,${serial},00.01.16`;
-    const res = options.readback ?? DP832_READBACK;
-    this.channelList = DP832_CHANNELS.map((spec, i) => new SimPsuChannel(i + 1, spec, res));
+    const model = options.readback ?? DP832_READBACK;
+    const rng = createRng(options.seed ?? 1);
+    this.channelList = DP832_CHANNELS.map((spec, i) => new SimPsuChannel(i + 1, spec, new ChannelReadback(model, rng.fork())));
   }
 
   get channelCount(): number {

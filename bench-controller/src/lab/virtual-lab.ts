@@ -5,7 +5,7 @@
  * a raw TCP byte stream, the way ser2net serves a board's UART.
  */
 import {
-  BoardAgent, EnergyRunnerAgent, PowerNode, SimClock, VirtualBoard, getProfile, type DeviceProfile,
+  BoardAgent, EnergyRunnerAgent, PowerNode, SimClock, VirtualBoard, getProfile, type DeviceProfile, type FaultPlan,
 } from '@eve-bench/device-agent';
 import { SimPsu } from './sim-psu.js';
 import { serveScpi } from './scpi-server.js';
@@ -22,11 +22,15 @@ export interface VirtualBoardSpec {
   brownOutV: number;
   /** What the board's firmware speaks on its link (default: the EVE framed protocol). */
   protocol?: 'eve' | 'energyrunner';
+  /** Faults the board suffers (brown-out mid-deploy, hang, slow boot); tests can inject more later. */
+  faults?: FaultPlan;
 }
 
 export interface VirtualLabOptions {
   host: string;
   boards: VirtualBoardSpec[];
+  /** Seed of the simulated supply's readback noise. */
+  seed?: number;
 }
 
 export interface RunningVirtualBoard {
@@ -54,7 +58,7 @@ export function defaultVirtualBoards(): VirtualBoardSpec[] {
 }
 
 export async function startVirtualLab(o: VirtualLabOptions): Promise<VirtualLab> {
-  const psu = new SimPsu();
+  const psu = new SimPsu({ seed: o.seed });
   const closers: Array<() => Promise<void>> = [];
   try {
     const scpi = await serveScpi(psu, { host: o.host, port: 0 });
@@ -67,7 +71,7 @@ export async function startVirtualLab(o: VirtualLabOptions): Promise<VirtualLab>
         { capacitanceF: spec.capacitanceF, turnOnV: spec.turnOnV, brownOutV: spec.brownOutV },
         psu.channel(spec.channel),
       );
-      const board = new VirtualBoard({ boardId: spec.id, profile, clock, power });
+      const board = new VirtualBoard({ boardId: spec.id, profile, clock, power, faults: spec.faults, wallClockMs: () => performance.now() });
       const server = await serveBoard(
         (send) => (spec.protocol === 'energyrunner' ? new EnergyRunnerAgent(board, send, spec.id) : new BoardAgent(board, send)),
         { host: o.host, port: 0 },

@@ -7,16 +7,18 @@ import type { EvePackage } from '@eve-bench/device-agent';
 import type { BoardClient, DeployReport } from '../boards/board-client.js';
 import type { PowerSupply } from '../instruments/psu/power-supply.js';
 import type { HarvestReplayer } from '../harvest/replayer.js';
-import { measureWindow, type IdleMeasurement, type WindowMeasurement } from './energy-window.js';
+import { measureWindow, type Precision, type WindowMeasurement } from './energy-window.js';
+import type { ReadbackStream } from './readback-stream.js';
 
 export interface BenchBoard {
   id: string;
   client: BoardClient;
   psu: PowerSupply;
   channel: number;
-  energyResolutionJ: number;
+  readbacks: ReadbackStream;
   replayer?: HarvestReplayer;
-  idle: IdleMeasurement;
+  /** How precisely each mode's energy is measured (windows are repeated until it is reached). */
+  precision: Precision;
 }
 
 export interface ModeMeasurement extends WindowMeasurement {
@@ -46,6 +48,7 @@ export async function measurePackage(
   labels: Uint8Array | undefined,
   hooks: MeasureHooks = {},
   signal?: AbortSignal,
+  precision: Precision = b.precision,
 ): Promise<PackageMeasurement> {
   const deploy = await b.client.deploy(bytes, { signal });
   await hooks.onDeployed?.(b, deploy);
@@ -53,7 +56,7 @@ export async function measurePackage(
   for (let mode = 0; mode < pkg.modes.length; mode++) {
     signal?.throwIfAborted();
     await b.client.selectMode(mode);
-    const w = await measureWindow({ board: b.client, psu: b.psu, channel: b.channel, energyResolutionJ: b.energyResolutionJ, replayer: b.replayer }, inputs, b.idle);
+    const w = await measureWindow({ board: b.client, readbacks: b.readbacks, replayer: b.replayer }, inputs, precision, signal);
     let boardAccuracy: number | undefined;
     if (labels) {
       let ok = 0;

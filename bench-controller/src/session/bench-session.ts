@@ -10,7 +10,8 @@ import { openPowerSupply } from '../instruments/psu/open-power-supply.js';
 import { SafePowerSupply } from '../instruments/psu/safe-power-supply.js';
 import { EveBoardClient } from '../boards/eve-board-client.js';
 import { HarvestReplayer } from '../harvest/replayer.js';
-import { measureIdle } from '../measure/energy-window.js';
+import type { Precision } from '../measure/energy-window.js';
+import { readbacksFor } from '../measure/readback-stream.js';
 import type { BenchBoard } from '../measure/measure-package.js';
 
 export interface SupplyEndpoint {
@@ -36,7 +37,7 @@ export interface ConnectOptions {
   boards: BoardEndpoint[];
   trace: HarvestTrace;
   railVoltageV: number;
-  idleWindowUs: number;
+  precision: Precision;
   log(line: string): void;
 }
 
@@ -63,9 +64,6 @@ export async function connectBench(o: ConnectOptions): Promise<BenchSession> {
     for (const b of o.boards) {
       const psu = supplies.get(b.supplyId);
       if (!psu) throw new EveError('CONFIG_INVALID', `board ${b.id}: no supply '${b.supplyId}'`);
-      if (psu.energyResolutionJ === undefined) {
-        throw new EveError('MEASURE_NO_ENERGY', `supply ${b.supplyId} (${psu.identity.model}) has no energy reading; readback integration is tracked in issue 5`);
-      }
       // Power first: a board on a harvest-limited rail boots when its capacitor reaches turn-on.
       const replayer = new HarvestReplayer(psu, b.channel, o.trace, { voltageV: o.railVoltageV, minCurrentA: 0.001, loop: true });
       await replayer.start(0);
@@ -77,11 +75,9 @@ export async function connectBench(o: ConnectOptions): Promise<BenchSession> {
       const id = await client.identify();
       await replayer.start((await client.counters()).nowUs);
       const board: BenchBoard = {
-        id: b.id, client, psu, channel: b.channel, energyResolutionJ: psu.energyResolutionJ, replayer,
-        idle: { powerW: 0, durationUs: 1, energyJ: 0 },
+        id: b.id, client, psu, channel: b.channel, readbacks: readbacksFor(psu, b.channel), replayer, precision: o.precision,
       };
-      board.idle = await measureIdle({ board: client, psu, channel: b.channel, energyResolutionJ: psu.energyResolutionJ, replayer }, o.idleWindowUs);
-      o.log(`board ${b.id}: ${id.boardId} (${id.deviceProfile}, ${id.firmware}) at ${b.url}; idle ${(board.idle.powerW * 1e6).toFixed(2)} µW`);
+      o.log(`board ${b.id}: ${id.boardId} (${id.deviceProfile}, ${id.firmware}) at ${b.url}`);
       boards.push(board);
     }
     return { boards, close };

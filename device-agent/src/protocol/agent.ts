@@ -13,6 +13,8 @@ export interface AgentStats {
   framesBad: number;
   requests: number;
   naks: number;
+  /** Requests the board did not answer (browned out, hung, booting). */
+  unanswered: number;
 }
 
 function nakCodeOf(e: unknown): number {
@@ -22,7 +24,7 @@ function nakCodeOf(e: unknown): number {
 
 export class BoardAgent {
   private deframer = new Deframer();
-  readonly stats: AgentStats = { framesIn: 0, framesBad: 0, requests: 0, naks: 0 };
+  readonly stats: AgentStats = { framesIn: 0, framesBad: 0, requests: 0, naks: 0, unanswered: 0 };
 
   constructor(private readonly host: BoardHost, private send: (bytes: Uint8Array) => void) {}
 
@@ -45,6 +47,12 @@ export class BoardAgent {
         this.stats.requests++;
         res = this.handle(req);
       } catch (e) {
+        if (isEveError(e, 'BOARD_SILENT')) {
+          // a board that browned out, hangs or boots sends nothing, and whatever its UART held is gone
+          this.stats.unanswered++;
+          this.deframer = new Deframer();
+          return;
+        }
         this.stats.naks++;
         res = { type: 'nak', code: isEveError(e, 'BOARD_FAULT') ? nakCodeOf(e) : NakCode.BadRequest, message: (e as Error).message };
       }

@@ -42,6 +42,11 @@ export class PowerNode {
     if (!(bo >= 0 && on > bo && Number.isFinite(on))) throw new EveError('POWER_ARG', `need 0 <= brownOutV (${bo}) < turnOnV (${on})`);
   }
 
+  /** Power cycles of the supply so far (0 where the supply does not report them). */
+  supplyOffCount(): number {
+    return this.supply.outputOffCount?.() ?? 0;
+  }
+
   get voltageV(): number {
     return this.v;
   }

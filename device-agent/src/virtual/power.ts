@@ -12,4 +12,6 @@ export interface SupplyTerminal {
    * at terminal voltage `voltageV` (average over the segment) for `durationS` seconds.
    */
   delivered(segment: { durationS: number; currentA: number; voltageV: number; energyJ: number }): void;
+  /** How often the output has been switched off (a power cycle resets the board); optional. */
+  outputOffCount?(): number;
 }

@@ -6,9 +6,6 @@
  * inference (latency, energy drawn at the rail) for checking the bench's measurements.
  */
 import { EveError } from '../errors/eve-error.js';
-import { readPackage } from '../format/reader.js';
-import type { EvePackage } from '../format/package-types.js';
-import { createWorkspace, extract, type RunnableModel } from '../runtime/extract.js';
 import { argmax } from '../runtime/kernels.js';
 import { estimateInference } from '../cost/cost-model.js';
 import type { DeviceProfile } from '../cost/device-profile.js';
@@ -16,8 +13,11 @@ import type { BoardHost, DeployState } from '../protocol/board-host.js';
 import type { Counters, Identity, InferResult } from '../protocol/messages.js';
 import { NakCode, deployChecksum } from '../protocol/messages.js';
 import { MAX_BODY_BYTES } from '../protocol/frame.js';
+import { BoardFault } from '../protocol/board-fault.js';
+import { PackageStore } from '../protocol/package-store.js';
 import type { PowerNode } from './power-node.js';
 import type { SimClock } from './sim-clock.js';
+import { BoardSilent, type FaultPlan } from './faults.js';
 
 export interface VirtualBoardOptions {
   boardId: string;
@@ -28,6 +28,10 @@ export interface VirtualBoardOptions {
   maxPackageBytes?: number;
   /** Longest simulated wait for the rail to charge before a request fails. */
   maxChargeWaitS?: number;
+  /** Faults to suffer (see faults.ts); more can be injected later. */
+  faults?: FaultPlan;
+  /** Wall clock, ms (boot time is wall time: it is the host that waits); needed for `bootMs`. */
+  wallClockMs?: () => number;
 }
 
 export interface TruthRecord {
@@ -39,27 +43,67 @@ export interface TruthRecord {
   completed: boolean;
 }
 
-/** A refused request: `nak` is the NakCode the agent answers with. */
-export class BoardFault extends EveError {
-  constructor(readonly nak: number, message: string, cause?: unknown) {
-    super('BOARD_FAULT', message, { cause });
-  }
-}
 
 export class VirtualBoard implements BoardHost {
-  private deploy: DeployState | undefined;
-  private pkg: EvePackage | undefined;
-  private pkgCrc = 0;
-  private models: RunnableModel[] = [];
+  private readonly store: PackageStore;
   private mode = 0;
   private counters = { inferences: 0, brownOuts: 0, resets: 0 };
   private readonly truth: TruthRecord[] = [];
-  private readonly maxBytes: number;
   private readonly maxWaitS: number;
+  private faults: FaultPlan = {};
+  private hung = false;
+  private bootedAtMs: number | undefined;
+  private offCountSeen: number;
 
   constructor(private readonly o: VirtualBoardOptions) {
-    this.maxBytes = o.maxPackageBytes ?? 512 * 1024;
+    this.store = new PackageStore(o.maxPackageBytes ?? 512 * 1024);
     this.maxWaitS = o.maxChargeWaitS ?? 3600;
+    this.offCountSeen = o.power.supplyOffCount();
+    this.injectFaults(o.faults ?? {});
+  }
+
+  /** Replaces the fault plan (each fault fires once). */
+  injectFaults(plan: FaultPlan): void {
+    if (plan.bootMs !== undefined && !this.o.wallClockMs) throw new EveError('FAULT_PLAN', 'a slow boot needs the board to have a wall clock (wallClockMs)');
+    this.faults = { ...plan };
+  }
+
+  /** Whether the board is hung (stops answering until its supply is power-cycled). */
+  get isHung(): boolean {
+    return this.hung;
+  }
+
+  /**
+   * Every request passes here first: a power cycle since the last request reboots the board
+   * (clearing a hang); a hung or booting board answers nothing.
+   */
+  private gate(): void {
+    const off = this.o.power.supplyOffCount();
+    if (off !== this.offCountSeen) {
+      this.offCountSeen = off;
+      this.hung = false;
+      this.reboot();
+    }
+    if (this.hung) throw new BoardSilent(`${this.o.boardId} is hung`);
+    if (this.bootedAtMs !== undefined && this.o.wallClockMs!() < this.bootedAtMs) throw new BoardSilent(`${this.o.boardId} is booting`);
+    if (this.faults.hangAfterRequests !== undefined && this.faults.hangAfterRequests-- <= 0) {
+      this.faults.hangAfterRequests = undefined;
+      this.hung = true;
+      throw new BoardSilent(`${this.o.boardId} hangs (injected)`);
+    }
+  }
+
+  /** Reset: RAM state (selected mode) is lost; the package and deploy progress live in non-volatile memory. */
+  private reboot(): void {
+    this.counters.resets++;
+    this.mode = 0;
+    if (this.faults.bootMs !== undefined) this.bootedAtMs = this.o.wallClockMs!() + this.faults.bootMs;
+  }
+
+  private injectedBrownOut(what: string): never {
+    this.counters.brownOuts++;
+    this.reboot();
+    throw new BoardSilent(`${this.o.boardId} browned out ${what} (injected)`);
   }
 
   nowUs(): number {
@@ -67,52 +111,32 @@ export class VirtualBoard implements BoardHost {
   }
 
   identify(): Identity {
+    this.gate();
     this.ensurePowered();
     return { protocolVersion: 1, boardId: this.o.boardId, deviceProfile: this.o.profile.name, firmware: 'eve-virtual-0.1', maxChunkBytes: MAX_BODY_BYTES - 4 };
   }
 
   deployBegin(totalBytes: number, crc: number): DeployState {
+    this.gate();
     this.ensurePowered();
-    if (totalBytes < 1 || totalBytes > this.maxBytes) throw new BoardFault(NakCode.TooLarge, `package of ${totalBytes} bytes does not fit (max ${this.maxBytes})`);
-    if (!this.deploy || this.deploy.totalBytes !== totalBytes || this.deploy.crc32 !== crc || this.deploy.committed) {
-      this.deploy = { totalBytes, crc32: crc, receivedBytes: 0, committed: false, buffer: new Uint8Array(totalBytes) };
-    }
-    return this.deploy;
+    return this.store.begin(totalBytes, crc);
   }
 
   deployChunk(offset: number, data: Uint8Array): DeployState {
-    const d = this.deploy;
-    if (!d || d.committed) throw new BoardFault(NakCode.BadRequest, 'no deploy in progress');
-    if (offset !== d.receivedBytes) throw new BoardFault(NakCode.BadOffset, `expected offset ${d.receivedBytes}`);
-    if (offset + data.length > d.totalBytes) throw new BoardFault(NakCode.TooLarge, `chunk runs past ${d.totalBytes} bytes`);
-    d.buffer.set(data, offset);
-    d.receivedBytes += data.length;
-    return d;
+    this.gate();
+    this.store.check(offset, data);
+    const at = this.faults.brownOutAtDeployByte;
+    if (at !== undefined && at >= offset && at < offset + data.length) {
+      this.faults.brownOutAtDeployByte = undefined;
+      this.injectedBrownOut(`writing deploy byte ${at}`);
+    }
+    return this.store.write(offset, data);
   }
 
   deployCommit(): DeployState {
-    const d = this.deploy;
-    if (!d || d.receivedBytes !== d.totalBytes) throw new BoardFault(NakCode.BadRequest, `package incomplete (${d?.receivedBytes ?? 0}/${d?.totalBytes ?? 0})`);
-    if (d.committed) return d;
-    // A package that fails its checks is discarded, so the host's retry starts from byte 0 instead
-    // of "resuming" a complete but corrupt upload forever.
-    if (deployChecksum(d.buffer) !== d.crc32) {
-      this.deploy = undefined;
-      throw new BoardFault(NakCode.PackageCrc, 'package CRC does not match what deployBegin announced');
-    }
-    let pkg: EvePackage;
-    try {
-      pkg = readPackage(d.buffer);
-    } catch (e) {
-      this.deploy = undefined;
-      throw new BoardFault(NakCode.PackageInvalid, (e as Error).message, e);
-    }
-    this.pkg = pkg;
-    this.pkgCrc = d.crc32;
-    const ws = createWorkspace(pkg);
-    this.models = pkg.modes.map((_, m) => extract(pkg, m, ws));
+    this.gate();
+    const d = this.store.commit();
     this.mode = 0;
-    d.committed = true;
     return d;
   }
 
@@ -124,22 +148,26 @@ export class VirtualBoard implements BoardHost {
   }
 
   selectMode(mode: number): void {
-    if (!this.pkg) throw new BoardFault(NakCode.NoPackage, 'no package deployed');
-    if (mode >= this.models.length) throw new BoardFault(NakCode.BadMode, `mode ${mode} not in 0..${this.models.length - 1}`);
+    this.gate();
+    this.store.model(mode);
     this.mode = mode;
   }
 
   infer(input: Uint8Array): InferResult {
-    const model = this.models[this.mode];
-    if (!model) throw new BoardFault(NakCode.NoPackage, 'no package deployed');
+    this.gate();
+    const model = this.store.model(this.mode);
     if (input.length !== model.inputLength) throw new BoardFault(NakCode.BadInput, `input has ${input.length} bytes, model takes ${model.inputLength}`);
+    if (this.faults.brownOutAtInference !== undefined && --this.faults.brownOutAtInference <= 0) {
+      this.faults.brownOutAtInference = undefined;
+      this.injectedBrownOut('starting an inference');
+    }
     this.ensurePowered();
     const cost = estimateInference(this.o.profile, model.ops, input.length, 'float32');
     this.waitReady(cost.seconds);
     const startUs = this.o.clock.nowUs();
     const r = this.o.power.run(cost.seconds, this.o.profile.activeCurrentA);
     this.o.clock.advanceUs(r.elapsedS * 1e6);
-    this.truth.push({ packageCrc: this.pkgCrc, mode: this.mode, latencyUs: r.elapsedS * 1e6, energyJ: r.loadEnergyJ, completed: r.completed });
+    this.truth.push({ packageCrc: this.store.packageCrc, mode: this.mode, latencyUs: r.elapsedS * 1e6, energyJ: r.loadEnergyJ, completed: r.completed });
     if (!r.completed) {
       this.counters.brownOuts++;
       this.ensurePowered();
@@ -151,11 +179,13 @@ export class VirtualBoard implements BoardHost {
   }
 
   readCounters(): Counters {
+    this.gate();
     return { nowUs: this.o.clock.nowUs(), ...this.counters, capacitorV: this.o.power.voltageV, mode: this.mode };
   }
 
   /** Sleeps until the rail is back at the supply setpoint (or fails after maxChargeWaitS). */
   waitCharged(): number {
+    this.gate();
     const target = this.o.power.setpointV();
     const r = this.o.power.waitUntil(target, this.o.profile.sleepCurrentA, this.maxWaitS);
     this.o.clock.advanceUs(r.elapsedS * 1e6);
@@ -168,6 +198,7 @@ export class VirtualBoard implements BoardHost {
    * sits in reset (drawing nothing) until the rail is back at turn-on, and sleeps on.
    */
   idle(durationUs: number): number {
+    this.gate();
     if (!(durationUs >= 0) || durationUs > 3.6e9) throw new BoardFault(NakCode.BadRequest, `idle of ${durationUs} us is out of range`);
     this.ensurePowered();
     const endUs = this.o.clock.nowUs() + durationUs;

@@ -18,7 +18,7 @@ describe('openPowerSupply', () => {
   it('picks RigolDp832 for a DP832, without the simulator energy extension on a real serial', async () => {
     const psu = await openPowerSupply(await answering('RIGOL TECHNOLOGIES,DP832A,DP8C12345,00.01.16'));
     expect(psu).toBeInstanceOf(RigolDp832);
-    expect(psu.readEnergyJ).toBeUndefined();
+    expect(psu.collectSimReadings).toBeUndefined();
     await psu.close();
   });
 

@@ -4,7 +4,7 @@ import type { ScpiSession } from '../../scpi/scpi-session.js';
 import type { PowerSupply } from './power-supply.js';
 import { RigolDp832 } from './rigol-dp832.js';
 
-/** Serial-number prefix the EVE simulator reports; it enables the simulator-only energy query. */
+/** Serial-number prefix the EVE simulator reports; it enables the simulator-only reading log. */
 export const SIM_SERIAL_PREFIX = 'DP8SIM';
 
 export async function openPowerSupply(session: ScpiSession, signal?: AbortSignal): Promise<PowerSupply> {
@@ -12,7 +12,7 @@ export async function openPowerSupply(session: ScpiSession, signal?: AbortSignal
   const vendor = id.vendor.toUpperCase();
   const model = id.model.toUpperCase();
   if (vendor.startsWith('RIGOL') && /^DP832A?$/.test(model)) {
-    return new RigolDp832(session, id, { simEnergyExtension: id.serial.startsWith(SIM_SERIAL_PREFIX) });
+    return new RigolDp832(session, id, { simReadingLog: id.serial.startsWith(SIM_SERIAL_PREFIX) });
   }
   // Other DP8xx models (DP811A, DP821A, DP831A) have different channel counts and ranges, so the
   // DP832 driver would program them wrongly: refuse until they have their own range table.

@@ -57,14 +57,5 @@ export function describePowerSupplyContract(name: string, makeImpl: () => Promis
       await expect(h.psu.setCurrentLimit(1, -1)).rejects.toMatchObject({ code: expect.any(String) });
     });
 
-    it('offers energy readings as a pair: readEnergyJ with a resolution, non-decreasing', async () => {
-      expect(h.psu.readEnergyJ === undefined).toBe(h.psu.energyResolutionJ === undefined);
-      if (!h.psu.readEnergyJ) return;
-      expect(h.psu.energyResolutionJ).toBeGreaterThan(0);
-      const a = await h.psu.readEnergyJ(1);
-      const b = await h.psu.readEnergyJ(1);
-      expect(a).toBeGreaterThanOrEqual(0);
-      expect(b).toBeGreaterThanOrEqual(a);
-    });
   });
 }

@@ -20,10 +20,12 @@ export interface PowerSupply {
    * switches off if exceeded, independent of this host). Only where the instrument offers it.
    */
   setProtection?(channel: number, limits: { ovpV: number; ocpA: number }, signal?: AbortSignal): Promise<void>;
-  /** Energy delivered since power-on, joules; only where the instrument offers an accumulator. */
-  readEnergyJ?(channel: number, signal?: AbortSignal): Promise<number>;
-  /** Resolution of readEnergyJ, joules; present exactly when readEnergyJ is. */
-  readonly energyResolutionJ?: number;
+  /**
+   * Simulator only (EVE's SimPsu): the readings a host polling the channel back to back would
+   * have collected since the previous call, because simulated time does not follow the wall clock.
+   * Real instruments lack it and are polled (measure/readback-stream.ts).
+   */
+  collectSimReadings?(channel: number, signal?: AbortSignal): Promise<Array<{ voltageV: number; currentA: number }>>;
   close(): Promise<void>;
 }
 

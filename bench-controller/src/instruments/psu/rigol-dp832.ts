@@ -18,22 +18,18 @@ export const DP832_RANGES: readonly ChannelRange[] = [
 
 export interface RigolDp832Options {
   /**
-   * The instrument answers `:MEAS:ENER? CH<n>` — a vendor extension of the EVE simulator
-   * (SimPsu), NOT a DP832 command. Real DP832s need host-side readback integration instead.
+   * The instrument answers `:SIM:READ? CH<n>,<max>` — the EVE simulator's (SimPsu) reading log,
+   * NOT a DP832 command. Real DP832s are polled instead (measure/readback-stream.ts).
    */
-  simEnergyExtension?: boolean;
+  simReadingLog?: boolean;
 }
 
 export class RigolDp832 implements PowerSupply {
   readonly channels = 3;
-  readonly readEnergyJ?: (channel: number, signal?: AbortSignal) => Promise<number>;
-  readonly energyResolutionJ?: number;
+  readonly collectSimReadings?: PowerSupply['collectSimReadings'];
 
   constructor(private readonly session: ScpiSession, readonly identity: InstrumentIdentity, options: RigolDp832Options = {}) {
-    if (options.simEnergyExtension) {
-      this.energyResolutionJ = 1e-6;
-      this.readEnergyJ = async (ch, signal) => this.measure(`:MEAS:ENER? CH${this.ch(ch)}`, signal);
-    }
+    if (options.simReadingLog) this.collectSimReadings = (ch, signal) => this.readSimLog(this.ch(ch), signal);
   }
 
   async setVoltage(channel: number, volts: number, signal?: AbortSignal): Promise<void> {
@@ -84,6 +80,23 @@ export class RigolDp832 implements PowerSupply {
 
   private async measure(command: string, signal?: AbortSignal): Promise<number> {
     return parseScpiNumber(command, await this.session.query(command, signal));
+  }
+
+  private async readSimLog(n: number, signal?: AbortSignal): Promise<Array<{ voltageV: number; currentA: number }>> {
+    const out: Array<{ voltageV: number; currentA: number }> = [];
+    const max = 1000;
+    for (;;) {
+      const cmd = `:SIM:READ? CH${n},${max}`;
+      const fields = (await this.session.query(cmd, signal)).split(',');
+      const count = parseScpiNumber(cmd, fields[0] ?? '');
+      if (!Number.isInteger(count) || count < 0 || count > max || fields.length !== 1 + 2 * count) {
+        throw new EveError('SCPI_BAD_REPLY', `${cmd}: malformed reading log (${fields.length} fields for ${count} readings)`);
+      }
+      for (let i = 0; i < count; i++) {
+        out.push({ voltageV: parseScpiNumber(cmd, fields[1 + 2 * i]!), currentA: parseScpiNumber(cmd, fields[2 + 2 * i]!) });
+      }
+      if (count < max) return out;
+    }
   }
 
   private ch(channel: number): number {

@@ -18,8 +18,7 @@ export interface SafePowerSupplyOptions {
 }
 
 export class SafePowerSupply implements PowerSupply {
-  readonly readEnergyJ?: (channel: number, signal?: AbortSignal) => Promise<number>;
-  readonly energyResolutionJ?: number;
+  readonly collectSimReadings?: PowerSupply['collectSimReadings'];
   private readonly programmed = new Map<number, { voltage: boolean; current: boolean }>();
   private readonly armed = new Set<number>();
   private aborted: EveError | undefined;
@@ -35,10 +34,7 @@ export class SafePowerSupply implements PowerSupply {
         throw new EveError('PSU_LIMIT', `channel ${ch}: limits must be positive numbers, got ${JSON.stringify(l)}`);
       }
     }
-    if (inner.readEnergyJ) {
-      this.energyResolutionJ = inner.energyResolutionJ;
-      this.readEnergyJ = (ch, signal) => inner.readEnergyJ!(ch, signal);
-    }
+    if (inner.collectSimReadings) this.collectSimReadings = (ch, signal) => inner.collectSimReadings!(ch, signal);
     const signal = options.signal;
     if (signal) {
       const onAbort = () => {
