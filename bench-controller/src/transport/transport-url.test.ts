@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createTransport, parseTransportUrl } from './transport-url.js';
+import { createReconnectingTransport, createTransport, parseTransportUrl } from './transport-url.js';
 import { SerialTransport } from './serial-transport.js';
 import { TcpTransport } from './tcp-transport.js';
 import { UsbTmcTransport } from './usbtmc/usbtmc-transport.js';
@@ -44,5 +44,11 @@ describe('parseTransportUrl', () => {
     const usb = createTransport('usbtmc:1ab1:0e11:DP8C1');
     expect(usb).toBeInstanceOf(UsbTmcTransport);
     expect(usb.address).toBe('usbtmc:1ab1:0e11:DP8C1');
+  });
+
+  it('wraps a URL in a ReconnectingTransport, refusing a bad URL at once', () => {
+    const t = createReconnectingTransport('usbtmc:2a8d:1102', { random: () => 0.5 });
+    expect(t.address).toBe('usbtmc:2a8d:1102');
+    expect(() => createReconnectingTransport('usbtmc:zz', { random: () => 0.5 })).toThrow(expect.objectContaining({ code: 'TRANSPORT_BAD_URL' }));
   });
 });

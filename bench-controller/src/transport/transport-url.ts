@@ -11,6 +11,7 @@ import { TcpTransport, type TcpTransportOptions } from './tcp-transport.js';
 import { SerialTransport } from './serial-transport.js';
 import { UsbTmcTransport } from './usbtmc/usbtmc-transport.js';
 import { NodeUsbDevice } from './usbtmc/node-usb-device.js';
+import { ReconnectingTransport, type ReconnectingTransportOptions } from './reconnecting-transport.js';
 
 export type TransportDescriptor =
   | { kind: 'tcp'; host: string; port: number }
@@ -75,4 +76,14 @@ export function createTransport(target: string | TransportDescriptor, tcp: TcpTr
   if (d.kind === 'tcp') return new TcpTransport(d.host, d.port, tcp);
   if (d.kind === 'usbtmc') return new UsbTmcTransport(new NodeUsbDevice(d));
   return new SerialTransport(d.path, { baudRate: d.baudRate });
+}
+
+/**
+ * A transport that survives unplugs: each reopen builds a fresh transport from the same URL, so
+ * the stable id in it is resolved again — a /dev/serial/by-id link is followed to whatever
+ * ttyACM it points at now, a USBTMC device is looked up again by VID/PID/serial.
+ */
+export function createReconnectingTransport(url: string, options: ReconnectingTransportOptions, tcp: TcpTransportOptions = {}): ReconnectingTransport {
+  const d = parseTransportUrl(url); // bad URLs fail now, not at the first reconnect
+  return new ReconnectingTransport(() => createTransport(d, tcp), options);
 }

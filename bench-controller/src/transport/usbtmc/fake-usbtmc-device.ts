@@ -28,6 +28,10 @@ export class UsbStallError extends Error {
   readonly code = 'LIBUSB_ERROR_PIPE';
 }
 
+export class UsbNoDeviceError extends Error {
+  readonly code = 'LIBUSB_ERROR_NO_DEVICE';
+}
+
 export class FakeUsbTmcDevice implements UsbBulkDevice {
   readonly label: string;
   /** Every bulk-OUT transfer as received, for tests asserting the exact bytes. */
@@ -44,13 +48,20 @@ export class FakeUsbTmcDevice implements UsbBulkDevice {
   wrongTagOnce = false;
   /** Fault injection: the next REQUEST is ignored, so the host's bulk-IN times out. */
   silentOnce = false;
+  /** Unplugged: opens fail as "not found" and transfers as LIBUSB_ERROR_NO_DEVICE. */
+  unplugged = false;
 
   constructor(private readonly options: FakeUsbTmcOptions) {
     this.label = options.label ?? 'fake';
   }
 
   async open(): Promise<UsbTmcEndpoints> {
+    if (this.unplugged) throw Object.assign(new Error(`no USB device ${this.label} is plugged in`), { retriable: true });
     this.opened = true;
+    this.message = [];
+    this.reply = [];
+    this.request = undefined;
+    this.inFlight = undefined;
     return FAKE_ENDPOINTS;
   }
 
@@ -137,6 +148,7 @@ export class FakeUsbTmcDevice implements UsbBulkDevice {
   }
 
   private assertUsable(direction: 'in' | 'out', endpoint: number, expected: number): void {
+    if (this.unplugged) throw new UsbNoDeviceError(`${this.label}: no device`);
     if (!this.opened) throw new Error(`${this.label}: device not open`);
     if (endpoint !== expected) throw this.stall(direction, `no bulk-${direction.toUpperCase()} endpoint ${endpoint}`);
     if (this.halted[direction]) throw new UsbStallError(`${this.label}: bulk-${direction.toUpperCase()} is halted`);

@@ -5,6 +5,7 @@ import { SimPsu } from '../../lab/sim-psu.js';
 import { encodeDevDepMsgOut, encodeRequestDevDepMsgIn, nextTag, parseHeader } from './usbtmc-framing.js';
 import { FakeUsbTmcDevice } from './fake-usbtmc-device.js';
 import { UsbTmcTransport } from './usbtmc-transport.js';
+import { ReconnectingTransport } from '../reconnecting-transport.js';
 
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
@@ -114,6 +115,27 @@ describe('UsbTmcTransport against a fake USB device', () => {
     await t.write(bytes('*OPC?\n'));
     expect(text((await reader.next()).value)).toBe('1\n');
     expect(device.clears).toBe(2);
+    await t.close();
+  });
+
+  it('reports an unplug to the reader, so ReconnectingTransport reopens the device once it is back', async () => {
+    const { device } = scpiDevice();
+    const retries: number[] = [];
+    const t = new ReconnectingTransport(() => new UsbTmcTransport(device, { timeoutMs: 50 }), {
+      initialDelayMs: 1, maxDelayMs: 4, random: () => 0,
+      onRetry: (a) => { retries.push(a.attempt); if (a.attempt === 3) device.unplugged = false; },
+    });
+    await t.open();
+    const reader = t.read()[Symbol.asyncIterator]();
+    await t.write(bytes('*OPC?\n'));
+    expect(text((await reader.next()).value)).toBe('1\n');
+    device.unplugged = true;
+    const next = reader.next();
+    await expect(t.write(bytes('*OPC?\n'))).rejects.toMatchObject({ code: 'TRANSPORT_DISCONNECTED', retriable: true });
+    while (!t.isOpen || retries.length < 3) await new Promise((r) => setTimeout(r, 5));
+    await t.write(bytes('*IDN?\n'));
+    expect(text((await next).value)).toContain('DP832');
+    expect(retries).toEqual([1, 2, 3]);
     await t.close();
   });
 

@@ -119,6 +119,13 @@ export class UsbTmcTransport implements ByteTransport {
       }
       if (this.expectsReply(message)) await this.fetchReply(ep, queue);
     } catch (e) {
+      if (isNoDevice(e)) {
+        // Unplugged or re-enumerating: the link is gone, so the reader learns it too, and a
+        // ReconnectingTransport reopens the device by its VID/PID/serial.
+        const lost = new EveError('TRANSPORT_DISCONNECTED', `${this.address}: device went away (${(e as Error).message})`, { retriable: true, cause: e });
+        queue.fail(lost);
+        throw lost;
+      }
       await this.clear(ep).catch(() => undefined); // the original failure is the one worth reporting
       if (e instanceof EveError && e.code.startsWith('USBTMC_')) {
         throw new EveError('TRANSPORT_IO', `${this.address}: ${e.message}; device cleared`, { retriable: true, cause: e });
@@ -175,6 +182,12 @@ export class UsbTmcTransport implements ByteTransport {
     this.tag = nextTag(this.tag);
     return this.tag;
   }
+}
+
+/** libusb's LIBUSB_ERROR_NO_DEVICE, however the binding spells it. */
+function isNoDevice(e: unknown): boolean {
+  const err = e as { code?: unknown; message?: unknown };
+  return err?.code === 'LIBUSB_ERROR_NO_DEVICE' || /no[ _]?device|disconnected/i.test(String(err?.message ?? ''));
 }
 
 function concat(a: Uint8Array, b: Uint8Array): Uint8Array {
