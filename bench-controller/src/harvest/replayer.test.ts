@@ -17,7 +17,7 @@ function manualTimer() {
 }
 
 describe('HarvestReplayer', () => {
-  it('steps point by point on a supply without a list function (DP832), one write per step change', async () => {
+  it('steps point by point when the trace step is finer than the supply's timer (DP832, 1 s), one write per step change', async () => {
     const h = await simulatedPsu('rigol-dp832');
     const safe = new SafePowerSupply(h.psu, { 1: { maxVoltageV: 3.6, maxCurrentA: 0.1 } });
     try {
@@ -100,7 +100,7 @@ describe('HarvestReplayer', () => {
     const safe = new SafePowerSupply(h.psu, { 2: { maxVoltageV: 5, maxCurrentA: 0.1 } });
     try {
       const src = solarSource({ name: 's', stepS: 1, iscA: Float64Array.of(0.05, 0.02), vocV: Float64Array.of(4.5, 3), provenance: 't' }, { voltageV: 3.3, minCurrentA: 0.001 });
-      const r = new HarvestReplayer(safe, 2, src, { voltageV: 3.3, minCurrentA: 0.001, loop: false });
+      const r = new HarvestReplayer(safe, 2, src, { voltageV: 3.3, minCurrentA: 0.001, loop: false, listMode: false });
       await r.start(0);
       expect(h.sim.channel(2).setpoint().voltageV).toBe(3.3);
       expect(h.sim.channel(2).setpoint().currentLimitA).toBeCloseTo(0.05, 3);

@@ -5,7 +5,8 @@
  * really takes. A dialect's ratings are checked before SimPsu's own (DP832-sized) ones, so
  * values a DP832 would take but the impersonated model would not are refused with -222.
  */
-import { buildCommandTable, type CommandSpec } from './scpi-server-commands.js';
+import { buildCommandTable, expandTable, type CommandSpec } from './scpi-server-commands.js';
+import { rigolTimerCommands } from './scpi-server-rigol-timer.js';
 import { keysightE36300Commands } from './scpi-server-keysight.js';
 import { siglentSpd3303xCommands } from './scpi-server-siglent.js';
 import { SimListRunner, type ListTimer } from './scpi-server-list.js';
@@ -39,7 +40,7 @@ export const E36300_RANGES: Record<'E36311A' | 'E36312A' | 'E36313A', readonly D
 export function dialect(name: DialectName, serial = 'SIM0001'): ScpiDialect {
   switch (name) {
     case 'rigol-dp832':
-      return { name, buildCommands: () => buildCommandTable() };
+      return { name, buildCommands: (env) => [...buildCommandTable(), ...expandTable(rigolTimerCommands(env))] };
     case 'generic':
       // A SCPI-99 supply from an unknown vendor: the DP832 grammar answers the generic profile's
       // `INST:NSEL`, `VOLT`, `CURR`, `OUTP`, `MEAS:VOLT?` and `MEAS:CURR?`.

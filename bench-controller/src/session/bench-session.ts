@@ -67,7 +67,12 @@ export async function connectBench(o: ConnectOptions): Promise<BenchSession> {
         throw new EveError('MEASURE_NO_ENERGY', `supply ${b.supplyId} (${psu.identity.model}) has no energy reading; readback integration is tracked in issue 5`);
       }
       // Power first: a board on a harvest-limited rail boots when its capacitor reaches turn-on.
-      const replayer = new HarvestReplayer(psu, b.channel, o.trace, { voltageV: o.railVoltageV, minCurrentA: 0.001, loop: true });
+      const replayer = new HarvestReplayer(psu, b.channel, o.trace, {
+        voltageV: o.railVoltageV, minCurrentA: 0.001, loop: true,
+        // Point by point: the virtual lab's boards run on simulated time while an instrument's
+        // list function would step on wall-clock time; with 1 s trace steps it saves nothing.
+        listMode: false,
+      });
       await replayer.start(0);
       const transport = createTransport(b.url, { connectTimeoutMs: 5000 });
       await transport.open();
