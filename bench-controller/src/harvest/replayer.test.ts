@@ -17,7 +17,7 @@ function manualTimer() {
 }
 
 describe('HarvestReplayer', () => {
-  it('steps point by point when the trace step is finer than the supply's timer (DP832, 1 s), one write per step change', async () => {
+  it('steps point by point when the trace step is finer than the DP832 timer (1 s), one write per step change', async () => {
     const h = await simulatedPsu('rigol-dp832');
     const safe = new SafePowerSupply(h.psu, { 1: { maxVoltageV: 3.6, maxCurrentA: 0.1 } });
     try {
