@@ -5,9 +5,9 @@
  * (SI = raw × gain + offset); the root `mode` attribute tells harvesting from load recordings.
  * Shepherd samples at 100 kHz, far finer than a supply can follow, so V × I is averaged over
  * windows of `stepS`. Datasets are read in slices, so a long recording never sits in memory
- * whole. Small negative powers (ADC offset noise) count as 0.
+ * whole. Small negative powers (ADC offset noise) count as 0. h5wasm is imported on first use,
+ * so loading the package (and every `eve` command) does not instantiate its WASM module.
  */
-import h5wasm from 'h5wasm/node';
 import { EveError, validateTrace, type HarvestTrace } from '@eve-bench/device-agent';
 
 export interface ShepherdOptions {
@@ -27,6 +27,7 @@ export async function readShepherdTrace(path: string, options: ShepherdOptions =
   const stepS = options.stepS ?? 0.01;
   const sliceSamples = options.sliceSamples ?? 1 << 20;
   if (!(stepS > 0) || !Number.isFinite(stepS)) throw new EveError('REPLAY_BAD_OPTION', `stepS must be a positive number, got ${stepS}`);
+  const h5wasm = (await import('h5wasm/node')).default;
   await h5wasm.ready;
   let file: InstanceType<typeof h5wasm.File>;
   try {
