@@ -13,7 +13,7 @@ import type { DialectEnv, DialectRange } from './scpi-server-dialect.js';
 import type { SimListPoint } from './scpi-server-list.js';
 import type { SimPsuChannel } from './sim-psu.js';
 
-/** List length of the E36300 (programming guide: up to 512 steps). */
+/** List length, as Keysight documents its LIST subsystem (N6700 family): up to 512 steps. */
 export const E36300_MAX_LIST_POINTS = 512;
 
 interface ListState {

@@ -18,9 +18,11 @@ export const E36300_MODELS: Record<string, readonly ChannelRange[]> = {
 };
 
 /**
- * The instrument holds up to 512 steps with dwells down to 1 ms; we upload at most 100 per list
- * so one `LIST:VOLT` line stays under 1 KiB (the simulator's input buffer and a safe size for
- * any SCPI parser). Longer traces are uploaded segment by segment.
+ * Keysight's LIST subsystem (as documented for the N6700 family, whose syntax the E36300 shares)
+ * holds up to 512 steps with dwells of 0-262.144 s; not yet confirmed on an E36300. We use 1 ms
+ * steps and upload at most 100 per list so one `LIST:VOLT` line stays under 1 KiB (the
+ * simulator's input buffer and a safe size for any SCPI parser); longer traces go segment by
+ * segment.
  */
 export const E36300_LIST: ListCapability = { maxPoints: 100, minDwellS: 0.001, maxDwellS: 262.144, dwellResolutionS: 0.001 };
 
