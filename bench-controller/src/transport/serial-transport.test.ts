@@ -170,8 +170,10 @@ describe('SerialTransport over a real pseudo-terminal pair (socat)', () => {
     const reading = (async () => { for await (const _ of t.read()) void _; })();
     const cpuBefore = process.cpuUsage();
     const started = Date.now();
+    // Attach the expectation before the hang-up, so the rejection is never momentarily unhandled.
+    const outcome = expect(reading).rejects.toMatchObject({ code: 'TRANSPORT_DISCONNECTED', retriable: true });
     await stop(proc);
-    await expect(reading).rejects.toMatchObject({ code: 'TRANSPORT_DISCONNECTED', retriable: true });
+    await outcome;
     const cpu = process.cpuUsage(cpuBefore);
     // Reported promptly, and without burning a core meanwhile.
     expect(Date.now() - started).toBeLessThan(3000);
