@@ -22,10 +22,10 @@ export interface CommandSpec {
   query?: (c: CommandContext) => string;
 }
 
-const dataOutOfRange = () => new ScpiExecError(-222, 'Data out of range');
-const illegalValue = () => new ScpiExecError(-224, 'Illegal parameter value');
+export const dataOutOfRange = () => new ScpiExecError(-222, 'Data out of range');
+export const illegalValue = () => new ScpiExecError(-224, 'Illegal parameter value');
 
-function argCount(c: CommandContext, min: number, max: number): void {
+export function argCount(c: CommandContext, min: number, max: number): void {
   if (c.args.length < min) throw new ScpiExecError(-109, 'Missing parameter');
   if (c.args.length > max) throw new ScpiExecError(-108, 'Parameter not allowed');
 }
@@ -51,9 +51,9 @@ function optionalChannel(c: CommandContext, maxArgs: number): { ch: SimPsuChanne
   return { ch: c.psu.channel(c.psu.selected), rest: c.args };
 }
 
-const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
+export const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
-function numberArg(text: string, min: number, max: number): number {
+export function numberArg(text: string, min: number, max: number): number {
   const t = text.toUpperCase();
   if (t === 'MIN' || t === 'MINIMUM') return min;
   if (t === 'MAX' || t === 'MAXIMUM') return max;
@@ -61,7 +61,7 @@ function numberArg(text: string, min: number, max: number): number {
   return Number(text);
 }
 
-function boolArg(text: string): boolean {
+export function boolArg(text: string): boolean {
   const t = text.toUpperCase();
   if (t === 'ON' || t === '1') return true;
   if (t === 'OFF' || t === '0') return false;
@@ -76,7 +76,7 @@ function setCurrent(ch: SimPsuChannel, text: string): void {
   if (!ch.setCurrentLimit(numberArg(text, 0, ch.spec.maxCurrentA))) throw dataOutOfRange();
 }
 
-const onOff = (on: boolean) => (on ? 'ON' : 'OFF');
+export const onOff = (on: boolean) => (on ? 'ON' : 'OFF');
 
 function table(): Array<[string, Omit<CommandSpec, 'expansions'>]> {
   return [
@@ -209,7 +209,12 @@ function protectionCommands(
   ];
 }
 
-/** The command table, patterns expanded once per server. */
+/** Expands `[pattern, handlers]` pairs into a command table (once per server). */
+export function expandTable(entries: Array<[string, Omit<CommandSpec, 'expansions'>]>): CommandSpec[] {
+  return entries.map(([pattern, spec]) => ({ ...spec, expansions: expandPattern(pattern) }));
+}
+
+/** The DP832 command table. */
 export function buildCommandTable(): CommandSpec[] {
-  return table().map(([pattern, spec]) => ({ ...spec, expansions: expandPattern(pattern) }));
+  return expandTable(table());
 }

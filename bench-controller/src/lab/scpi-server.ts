@@ -7,13 +7,19 @@
 import { listenTcp } from '../transport/tcp-listen.js';
 import { createServer, type Socket } from 'node:net';
 import { ScpiExecError, matchNodes, parseUnit, splitUnits, undefinedHeader, type HeaderNode } from './scpi-server-parser.js';
-import { buildCommandTable, type CommandSpec } from './scpi-server-commands.js';
+import type { CommandSpec } from './scpi-server-commands.js';
+import { dialect as namedDialect, dialectEnv, type DialectEnv, type DialectName, type ScpiDialect } from './scpi-server-dialect.js';
+import type { ListTimer } from './scpi-server-list.js';
 import type { SimPsu } from './sim-psu.js';
 
 export interface ScpiServerOptions {
   host: string;
   /** 0 picks a free port. */
   port: number;
+  /** Which instrument to impersonate (default the Rigol DP832). */
+  dialect?: DialectName;
+  /** Timers for list / timer functions (default real ones). */
+  listTimer?: ListTimer;
 }
 
 export interface RunningScpiServer {
@@ -25,9 +31,18 @@ const MAX_LINE_BYTES = 1024;
 
 /** Executes program messages against one SimPsu; transport-independent so tests can drive it directly. */
 export class ScpiInterpreter {
-  private readonly commands: CommandSpec[] = buildCommandTable();
+  private readonly commands: CommandSpec[];
+  private readonly env: DialectEnv;
 
-  constructor(private readonly psu: SimPsu) {}
+  constructor(private readonly psu: SimPsu, dialect: ScpiDialect = namedDialect('rigol-dp832'), listTimer?: ListTimer) {
+    this.env = dialectEnv(psu, listTimer);
+    this.commands = dialect.buildCommands(this.env);
+  }
+
+  /** Stops any running list / timer function (its timers would otherwise keep the process alive). */
+  dispose(): void {
+    this.env.lists.stopAll();
+  }
 
   /**
    * Executes one line; returns the reply line (without terminator) or undefined if there were no
@@ -77,7 +92,7 @@ export class ScpiInterpreter {
 }
 
 export async function serveScpi(psu: SimPsu, options: ScpiServerOptions): Promise<RunningScpiServer> {
-  const interpreter = new ScpiInterpreter(psu);
+  const interpreter = new ScpiInterpreter(psu, namedDialect(options.dialect ?? 'rigol-dp832'), options.listTimer);
   const sockets = new Set<Socket>();
   const server = createServer((socket) => {
     sockets.add(socket);
@@ -119,6 +134,7 @@ export async function serveScpi(psu: SimPsu, options: ScpiServerOptions): Promis
   return {
     port,
     close: () => {
+      interpreter.dispose();
       closing ??= new Promise<void>((resolve, reject) => {
         server.close((e) => (e ? reject(e) : resolve()));
         for (const s of sockets) s.destroy();

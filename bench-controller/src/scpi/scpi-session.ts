@@ -98,11 +98,12 @@ export class ScpiSession {
   async identify(signal?: AbortSignal): Promise<InstrumentIdentity> {
     const reply = await this.query('*IDN?', signal);
     const parts = reply.split(',').map((p) => p.trim());
-    if (parts.length !== 4 || parts.some((p) => p === '')) {
+    // Some firmware appends a fifth field (Siglent: the hardware version); it joins the firmware.
+    if (parts.length < 4 || parts.length > 5 || parts.some((p) => p === '')) {
       throw new EveError('SCPI_BAD_REPLY', `'*IDN?' answered ${JSON.stringify(reply.slice(0, 120))}, expected 'vendor,model,serial,firmware'`);
     }
-    const [vendor, model, serial, firmware] = parts as [string, string, string, string];
-    return { vendor, model, serial, firmware };
+    const [vendor, model, serial, ...firmware] = parts as [string, string, string, string];
+    return { vendor, model, serial, firmware: firmware.join(',') };
   }
 
   /**

@@ -65,7 +65,12 @@ export async function connectBench(o: ConnectOptions): Promise<BenchSession> {
       const psu = supplies.get(b.supplyId);
       if (!psu) throw new EveError('CONFIG_INVALID', `board ${b.id}: no supply '${b.supplyId}'`);
       // Power first: a board on a harvest-limited rail boots when its capacitor reaches turn-on.
-      const replayer = new HarvestReplayer(psu, b.channel, o.trace, { voltageV: o.railVoltageV, minCurrentA: 0.001, loop: true });
+      const replayer = new HarvestReplayer(psu, b.channel, o.trace, {
+        voltageV: o.railVoltageV, minCurrentA: 0.001, loop: true,
+        // Point by point: the virtual lab's boards run on simulated time while an instrument's
+        // list function would step on wall-clock time; with 1 s trace steps it saves nothing.
+        listMode: false,
+      });
       await replayer.start(0);
       const transport = createTransport(b.url, { connectTimeoutMs: 5000 });
       await transport.open();

@@ -8,8 +8,6 @@ import { MockBinding, type MockPortBinding } from '@serialport/binding-mock';
 import { SerialTransport, type SerialBinding } from './serial-transport.js';
 import { requireSystemTool } from '../../../test/src/system-tools.js';
 
-// No PTY hang-up test: after socat exits, @serialport/bindings-cpp 13 sometimes gets 0-byte reads
-// from the slave and retries them in a busy loop, so the loss is never reported (see the report).
 const bytes = (s: string) => new TextEncoder().encode(s);
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -161,5 +159,25 @@ describe('SerialTransport over a real pseudo-terminal pair (socat)', () => {
     expect(await readUntil(lr, 3)).toEqual([0, 255, 7]);
     await left.close();
     await right.close();
+  });
+
+  it('reports the PTY peer vanishing as a retriable disconnect instead of spinning (hangup-safe binding)', async () => {
+    const [a, b] = [join(dir, 'c'), join(dir, 'd')];
+    const proc = await startPtyPair(socat, a, b);
+    procs.push(proc);
+    const t = new SerialTransport(a, { baudRate: 115200 });
+    await t.open();
+    const reading = (async () => { for await (const _ of t.read()) void _; })();
+    const cpuBefore = process.cpuUsage();
+    const started = Date.now();
+    // Attach the expectation before the hang-up, so the rejection is never momentarily unhandled.
+    const outcome = expect(reading).rejects.toMatchObject({ code: 'TRANSPORT_DISCONNECTED', retriable: true });
+    await stop(proc);
+    await outcome;
+    const cpu = process.cpuUsage(cpuBefore);
+    // Reported promptly, and without burning a core meanwhile.
+    expect(Date.now() - started).toBeLessThan(3000);
+    expect((cpu.user + cpu.system) / 1000).toBeLessThan(1500);
+    await t.close();
   });
 });

@@ -12,6 +12,7 @@ import { SerialPortStream, type OpenOptions } from '@serialport/stream';
 import { EveError } from '@eve-bench/device-agent';
 import type { ByteTransport } from './byte-transport.js';
 import { ChunkQueue } from './chunk-queue.js';
+import { hangupSafeBinding } from './hangup-safe-binding.js';
 
 /** node-serialport's binding contract (the native one, MockBinding, or any other). */
 export type SerialBinding = OpenOptions['binding'];
@@ -68,7 +69,7 @@ export class SerialTransport implements ByteTransport {
     });
     if (signal?.aborted) throw aborted(this.address, signal);
     const port = new SerialPortStream({
-      binding: this.options.binding ?? SerialPort.binding,
+      binding: this.options.binding ?? hangupSafeBinding(SerialPort.binding),
       path: this.device,
       baudRate: this.options.baudRate,
       autoOpen: false,

@@ -1,6 +1,7 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { TcpTransport } from './tcp-transport.js';
+import { ReconnectingTransport } from './reconnecting-transport.js';
 
 const text = (b: Uint8Array) => new TextDecoder().decode(b);
 
@@ -16,7 +17,7 @@ describe('TcpTransport', () => {
     for (const s of servers.splice(0)) await new Promise((r) => s.close(r));
   });
 
-  it('exchanges bytes with a TCP peer and ends the read when the peer hangs up', async () => {
+  it('exchanges bytes with a TCP peer and fails the read, retriably, when the peer hangs up', async () => {
     const { server, port } = await listen((s) => s.on('data', (d) => s.end(`echo:${d.toString()}`)));
     servers.push(server);
     const t = new TcpTransport('127.0.0.1', port, { connectTimeoutMs: 2000 });
@@ -25,7 +26,8 @@ describe('TcpTransport', () => {
     expect(t.isOpen).toBe(true);
     await t.write(new TextEncoder().encode('hi'));
     let got = '';
-    for await (const c of t.read()) got += text(c);
+    await expect((async () => { for await (const c of t.read()) got += text(c); })())
+      .rejects.toMatchObject({ code: 'TRANSPORT_DISCONNECTED', retriable: true });
     expect(got).toBe('echo:hi');
     expect(t.isOpen).toBe(false);
     await t.close();
@@ -40,7 +42,8 @@ describe('TcpTransport', () => {
     await t.open();
     await new Promise((r) => setTimeout(r, 50));
     let total = 0;
-    for await (const c of t.read()) total += c.byteLength;
+    // Every byte arrives before the hang-up is reported.
+    await expect((async () => { for await (const c of t.read()) total += c.byteLength; })()).rejects.toMatchObject({ code: 'TRANSPORT_DISCONNECTED' });
     expect(total).toBe(64 * chunk.length);
     await t.close();
   });
@@ -59,6 +62,30 @@ describe('TcpTransport', () => {
     ac.abort();
     await expect(t.open(ac.signal)).rejects.toMatchObject({ code: 'TRANSPORT_ABORTED' });
     await expect(t.write(new Uint8Array([1]))).rejects.toMatchObject({ code: 'TRANSPORT_CLOSED' });
+  });
+
+  it('ends the read normally when we close it ourselves', async () => {
+    const { server, port } = await listen(() => undefined);
+    servers.push(server);
+    const t = new TcpTransport('127.0.0.1', port);
+    await t.open();
+    const reading = (async () => { for await (const _ of t.read()) void _; })();
+    await t.close();
+    await expect(reading).resolves.toBeUndefined();
+  });
+
+  it('is reopened by ReconnectingTransport after the peer drops the connection', async () => {
+    const peers: Socket[] = [];
+    const { server, port } = await listen((s) => { peers.push(s); s.write(`hello ${peers.length}`); });
+    servers.push(server);
+    const t = new ReconnectingTransport(() => new TcpTransport('127.0.0.1', port), { initialDelayMs: 1, maxDelayMs: 2, random: () => 0 });
+    await t.open();
+    const it = t.read()[Symbol.asyncIterator]();
+    expect(text((await it.next()).value)).toBe('hello 1');
+    peers[0]!.destroy();
+    expect(text((await it.next()).value)).toBe('hello 2');
+    await t.close();
+    for (const p of peers) p.destroy();
   });
 
   it('validates the port up front', () => {

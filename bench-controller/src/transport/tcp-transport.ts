@@ -18,6 +18,7 @@ export class TcpTransport implements ByteTransport {
   readonly address: string;
   private socket: Socket | undefined;
   private queue: ChunkQueue | undefined;
+  private closing = false;
   private readonly connectTimeoutMs: number;
   private readonly queueChunks: number;
 
@@ -82,7 +83,13 @@ export class TcpTransport implements ByteTransport {
     socket.on('error', (err) => {
       queue.fail(new EveError('TRANSPORT_IO', `${this.address}: link failed (${err.message})`, { retriable: true, cause: err }));
     });
-    socket.on('close', () => queue.end());
+    // A close we did not ask for (the peer hung up, ser2net restarted) is a lost link worth
+    // reopening, not a normal end: ReconnectingTransport only retries retriable failures.
+    socket.on('close', () => {
+      if (this.closing) queue.end();
+      else queue.fail(new EveError('TRANSPORT_DISCONNECTED', `${this.address}: peer closed the connection`, { retriable: true }));
+    });
+    this.closing = false;
     this.socket = socket;
     this.queue = queue;
   }
@@ -110,6 +117,7 @@ export class TcpTransport implements ByteTransport {
   async close(): Promise<void> {
     const socket = this.socket;
     if (!socket) return;
+    this.closing = true;
     this.queue?.end();
     if (socket.destroyed) return;
     // Writes resolve only once handed to the kernel, so destroying drops nothing we acknowledged.

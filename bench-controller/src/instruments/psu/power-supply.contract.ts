@@ -6,6 +6,13 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { PowerSupply } from './power-supply.js';
+import { SimPsu } from '../../lab/sim-psu.js';
+import { serveScpi } from '../../lab/scpi-server.js';
+import type { DialectName } from '../../lab/scpi-server-dialect.js';
+import type { ListTimer } from '../../lab/scpi-server-list.js';
+import { TcpTransport } from '../../transport/tcp-transport.js';
+import { ScpiSession } from '../../scpi/scpi-session.js';
+import { openPowerSupply, type OpenPowerSupplyOptions } from './open-power-supply.js';
 
 export interface ContractHarness {
   psu: PowerSupply;
@@ -58,4 +65,17 @@ export function describePowerSupplyContract(name: string, makeImpl: () => Promis
     });
 
   });
+}
+
+/** A SimPsu speaking `dialect` over loopback TCP, opened through the production path. */
+export async function simulatedPsu(
+  dialect: DialectName,
+  options: OpenPowerSupplyOptions & { listTimer?: ListTimer } = {},
+): Promise<ContractHarness & { sim: SimPsu }> {
+  const sim = new SimPsu();
+  const server = await serveScpi(sim, { host: '127.0.0.1', port: 0, dialect, listTimer: options.listTimer });
+  const transport = new TcpTransport('127.0.0.1', server.port, { connectTimeoutMs: 2000 });
+  await transport.open();
+  const psu = await openPowerSupply(new ScpiSession(transport, { timeoutMs: 2000 }), undefined, options);
+  return { psu, sim, dispose: async () => { await psu.close(); await server.close(); } };
 }

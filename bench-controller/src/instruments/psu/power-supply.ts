@@ -26,7 +26,31 @@ export interface PowerSupply {
    * Real instruments lack it and are polled (measure/readback-stream.ts).
    */
   collectSimReadings?(channel: number, signal?: AbortSignal): Promise<Array<{ voltageV: number; currentA: number }>>;
+  /**
+   * The instrument's own list / timer function, where it has one: points uploaded to a channel
+   * are stepped by the instrument after `startList`, without host round trips.
+   */
+  readonly listMode?: ListCapability;
+  /** Uploads `points` (replacing any earlier list); present exactly when `listMode` is. */
+  uploadList?(channel: number, points: readonly ListPoint[], signal?: AbortSignal): Promise<void>;
+  startList?(channel: number, signal?: AbortSignal): Promise<void>;
+  stopList?(channel: number, signal?: AbortSignal): Promise<void>;
   close(): Promise<void>;
+}
+
+/** One step of a list: setpoints held for `dwellS` seconds. */
+export interface ListPoint {
+  voltageV: number;
+  currentA: number;
+  dwellS: number;
+}
+
+/** What an instrument's list function can hold. Dwells are multiples of `dwellResolutionS`. */
+export interface ListCapability {
+  maxPoints: number;
+  minDwellS: number;
+  maxDwellS: number;
+  dwellResolutionS: number;
 }
 
 /** Ratings a driver knows for each channel: the instrument refuses anything beyond them. */

@@ -8,7 +8,7 @@ import { serveScpi } from '../../lab/scpi-server.js';
 import { openPowerSupply } from './open-power-supply.js';
 import { RigolDp832 } from './rigol-dp832.js';
 import { SafePowerSupply } from './safe-power-supply.js';
-import { describePowerSupplyContract, type ContractHarness } from './power-supply.contract.js';
+import { describePowerSupplyContract, simulatedPsu, type ContractHarness } from './power-supply.contract.js';
 
 async function simulated(): Promise<ContractHarness & { sim: SimPsu }> {
   const sim = new SimPsu();
@@ -91,6 +91,24 @@ describe('RigolDp832 on the simulator', () => {
       await h.psu.setVoltage(3, 5.3);
       await expect(h.psu.setVoltage(3, 5.4)).rejects.toSatisfy((e: unknown) => isEveError(e, 'SCPI_BAD_ARGUMENT'));
       expect(h.sim.channel(3).setpoint().voltageV).toBe(5.3);
+    } finally {
+      await h.dispose();
+    }
+  });
+
+  it('uploads timer groups on the selected channel only and runs them with :TIME ON', async () => {
+    const fired: Array<{ fn: () => void; ms: number }> = [];
+    const h = await simulatedPsu('rigol-dp832', { listTimer: { setTimeout: (fn, ms) => fired.push({ fn, ms }), clearTimeout: () => undefined } });
+    try {
+      await h.psu.uploadList!(2, [{ voltageV: 3.3, currentA: 0.01, dwellS: 2 }, { voltageV: 3.0, currentA: 0.02, dwellS: 1 }]);
+      await h.psu.startList!(2);
+      expect(h.sim.channel(2).setpoint()).toMatchObject({ voltageV: 3.3, currentLimitA: 0.01 });
+      expect(h.sim.channel(1).setpoint().currentLimitA).toBe(3); // untouched
+      expect(fired[0]!.ms).toBe(2000);
+      fired.shift()!.fn();
+      expect(h.sim.channel(2).setpoint()).toMatchObject({ voltageV: 3, currentLimitA: 0.02 });
+      await h.psu.stopList!(2);
+      await expect(h.psu.uploadList!(2, [{ voltageV: 3.3, currentA: 0.01, dwellS: 0.5 }])).rejects.toMatchObject({ code: 'PSU_LIST_INVALID' });
     } finally {
       await h.dispose();
     }

@@ -7,7 +7,14 @@
 import { EveError } from '@eve-bench/device-agent';
 import { parseScpiNumber, scpiNumber } from '../../scpi/scpi-arguments.js';
 import type { InstrumentIdentity, ScpiSession } from '../../scpi/scpi-session.js';
-import type { ChannelRange, PowerSupply } from './power-supply.js';
+import type { ChannelRange, ListCapability, ListPoint, PowerSupply } from './power-supply.js';
+import { checkListShape } from './psu-channel.js';
+
+/**
+ * The timer function (`:TIMEr:*`): whole seconds from 1 s. The instrument holds 2048 groups;
+ * we upload at most 100 per segment, because each group is its own checked command.
+ */
+export const DP832_TIMER: ListCapability = { maxPoints: 100, minDwellS: 1, maxDwellS: 99999, dwellResolutionS: 1 };
 
 /** Settable ranges from the DP800 programming guide, Table 2-1 (DP832/DP832A: 32 V / 3.2 A, CH3 5.3 V / 3.2 A). */
 export const DP832_RANGES: readonly ChannelRange[] = [
@@ -27,6 +34,7 @@ export interface RigolDp832Options {
 export class RigolDp832 implements PowerSupply {
   readonly channels = 3;
   readonly collectSimReadings?: PowerSupply['collectSimReadings'];
+  readonly listMode = DP832_TIMER;
 
   constructor(private readonly session: ScpiSession, readonly identity: InstrumentIdentity, options: RigolDp832Options = {}) {
     if (options.simReadingLog) this.collectSimReadings = (ch, signal) => this.readSimLog(this.ch(ch), signal);
@@ -72,6 +80,35 @@ export class RigolDp832 implements PowerSupply {
 
   async measurePower(channel: number, signal?: AbortSignal): Promise<number> {
     return this.measure(`:MEAS:POWE? CH${this.ch(channel)}`, signal);
+  }
+
+  /**
+   * The timer works on the selected channel, so every command carries its own `:INST:NSEL`
+   * in the same program message; one pass, holding the last group at the end.
+   */
+  async uploadList(channel: number, points: readonly ListPoint[], signal?: AbortSignal): Promise<void> {
+    const n = this.ch(channel);
+    checkListShape(this.identity.model, this.listMode, points);
+    const range = DP832_RANGES[n - 1]!;
+    const sel = `:INST:NSEL ${n}`;
+    await this.session.writeChecked(`${sel};:TIME OFF`, signal);
+    for (const [i, p] of points.entries()) {
+      const v = scpiNumber(p.voltageV, { min: 0, max: range.maxVoltageV, decimals: 3 });
+      const a = scpiNumber(p.currentA, { min: 0, max: range.maxCurrentA, decimals: 4 });
+      const t = scpiNumber(p.dwellS, { min: this.listMode.minDwellS, max: this.listMode.maxDwellS, decimals: 0 });
+      await this.session.writeChecked(`${sel};:TIME:PARA ${i},${v},${a},${t}`, signal);
+    }
+    await this.session.writeChecked(`${sel};:TIME:GROUP ${points.length}`, signal);
+    await this.session.writeChecked(`${sel};:TIME:CYCLE N,1`, signal);
+    await this.session.writeChecked(`${sel};:TIME:ENDS LAST`, signal);
+  }
+
+  async startList(channel: number, signal?: AbortSignal): Promise<void> {
+    await this.session.writeChecked(`:INST:NSEL ${this.ch(channel)};:TIME ON`, signal);
+  }
+
+  async stopList(channel: number, signal?: AbortSignal): Promise<void> {
+    await this.session.writeChecked(`:INST:NSEL ${this.ch(channel)};:TIME OFF`, signal);
   }
 
   close(): Promise<void> {

@@ -8,7 +8,7 @@
  */
 import { EveError } from '@eve-bench/device-agent';
 import type { InstrumentIdentity } from '../../scpi/scpi-session.js';
-import type { ChannelRange, PowerSupply } from './power-supply.js';
+import type { ChannelRange, ListCapability, ListPoint, PowerSupply } from './power-supply.js';
 
 export type ChannelLimits = Record<number, ChannelRange>;
 
@@ -19,6 +19,12 @@ export interface SafePowerSupplyOptions {
 
 export class SafePowerSupply implements PowerSupply {
   readonly collectSimReadings?: PowerSupply['collectSimReadings'];
+  readonly listMode?: ListCapability;
+  readonly uploadList?: (channel: number, points: readonly ListPoint[], signal?: AbortSignal) => Promise<void>;
+  readonly startList?: (channel: number, signal?: AbortSignal) => Promise<void>;
+  readonly stopList?: (channel: number, signal?: AbortSignal) => Promise<void>;
+  /** Channels whose current list was uploaded through this wrapper (so every point was checked). */
+  private readonly listed = new Set<number>();
   private readonly programmed = new Map<number, { voltage: boolean; current: boolean }>();
   private readonly armed = new Set<number>();
   private aborted: EveError | undefined;
@@ -35,6 +41,28 @@ export class SafePowerSupply implements PowerSupply {
       }
     }
     if (inner.collectSimReadings) this.collectSimReadings = (ch, signal) => inner.collectSimReadings!(ch, signal);
+    if (inner.listMode && inner.uploadList && inner.startList && inner.stopList) {
+      const [upload, start, stop] = [inner.uploadList.bind(inner), inner.startList.bind(inner), inner.stopList.bind(inner)];
+      this.listMode = inner.listMode;
+      this.uploadList = async (ch, points, signal) => {
+        const l = this.limitsOf(ch);
+        if (!Array.isArray(points)) throw new EveError('PSU_LIMIT', `channel ${ch}: a list must be an array of points`);
+        // Every point is checked before anything is sent: the instrument steps them without us.
+        points.forEach((p, i) => {
+          this.check(`list point ${i} voltage`, p?.voltageV, l.maxVoltageV, 'V', ch);
+          this.check(`list point ${i} current limit`, p?.currentA, l.maxCurrentA, 'A', ch);
+        });
+        this.listed.delete(ch);
+        await upload(ch, points, signal);
+        this.listed.add(ch);
+      };
+      this.startList = async (ch, signal) => {
+        this.limitsOf(ch);
+        if (!this.listed.has(ch)) throw new EveError('PSU_LIMIT', `channel ${ch}: upload the list through the safety wrapper before starting it`);
+        await start(ch, signal);
+      };
+      this.stopList = (ch, signal) => stop(ch, signal);
+    }
     const signal = options.signal;
     if (signal) {
       const onAbort = () => {
@@ -111,6 +139,8 @@ export class SafePowerSupply implements PowerSupply {
     const failures: Array<{ channel: number; error: unknown }> = [];
     for (let ch = 1; ch <= this.inner.channels; ch++) {
       try {
+        // A running list would keep moving setpoints; stop it first (the output goes off regardless).
+        if (this.listed.has(ch)) await this.inner.stopList!(ch).catch(() => undefined);
         await this.inner.setOutput(ch, false);
       } catch (error) {
         failures.push({ channel: ch, error });
