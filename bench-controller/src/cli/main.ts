@@ -8,6 +8,7 @@ import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isEveError } from '@eve-bench/device-agent';
+import { registerBench } from './bench-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerLab } from './lab-command.js';
 import { registerPackage } from './package-command.js';
@@ -20,6 +21,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'eve: ')) });
   registerDemo(program);
+  registerBench(program);
   registerLab(program);
   registerPackage(program);
   return program;

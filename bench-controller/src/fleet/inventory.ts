@@ -7,7 +7,7 @@
  */
 import { profileNames } from '@eve-bench/device-agent';
 import { z } from 'zod';
-import { BoardConfig, SupplyConfig, checkWiring, id, parseConfigText, readConfigFile, transportUrl } from '../config/bench-config.js';
+import { BoardConfig, MqttConfig, SupplyConfig, checkWiring, id, parseConfigText, readConfigFile, transportUrl } from '../config/bench-config.js';
 
 const hex4 = z.string().regex(/^[0-9a-fA-F]{4}$/, 'four hex digits, e.g. 0483').transform((s) => s.toLowerCase());
 
@@ -30,6 +30,8 @@ export const InventoryBoard = BoardConfig.extend({
   transport: transportUrl.optional(),
   usb: UsbMatch.optional(),
   protocol: z.enum(['eve', 'energyrunner']).default('eve'),
+  /** Rail voltage the health check powers the board with (default 3.3 V, never above the channel limit). */
+  railVoltageV: z.number().positive().max(60).optional(),
   profile: z.string().min(1).refine((p) => profileNames().includes(p), { message: `not a device profile known to device-agent (known: ${profileNames().join(', ')})` }),
 }).strict().superRefine((b, ctx) => {
   if ((b.transport === undefined) === (b.usb === undefined)) {
@@ -39,6 +41,8 @@ export const InventoryBoard = BoardConfig.extend({
 
 export const Inventory = z.object({
   bench: id.default('virtual-lab'),
+  /** As in the bench configuration, so one file (e.g. what `eve lab up` prints) serves both. */
+  mqtt: MqttConfig.optional(),
   /** Consecutive failed health checks after which a board is quarantined. */
   quarantineAfter: z.number().int().min(1).max(100).default(3),
   supplies: z.array(InventorySupply).default([]),
