@@ -52,3 +52,11 @@ describe('inventory', () => {
     expect(error('benches: []')).toMatch(/^CONFIG_INVALID inv.yaml: \(top level\): /);
   });
 });
+
+describe('examples/fleet-inventory.yaml', () => {
+  it('stays valid', async () => {
+    const { loadInventory } = await import('./inventory.js');
+    const inv = await loadInventory(new URL('../../../examples/fleet-inventory.yaml', import.meta.url).pathname);
+    expect(inv.boards.map((b) => b.id)).toEqual(['nucleo-l476-1', 'msp430-launchpad-1']);
+  });
+});
