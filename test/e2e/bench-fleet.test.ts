@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -55,13 +55,16 @@ describe('eve bench', () => {
   });
 
   it('health: the virtual boards answer, the silent one is timed out, power-cycled, and quarantined on its second failure', async () => {
-    const first = await bench(['health', '--json', '--timeout', '300', '--off', '10', '--boot', '10']);
+    const events = join(dir, 'events.jsonl');
+    const first = await bench(['health', '--json', '--timeout', '300', '--off', '10', '--boot', '10', '--events', events]);
     expect(first.code).toBe(1);
     expect(oneLine(first.stderr)).toEqual(['eve: 1 of 3 board(s) unhealthy: hung-1 failed [FLEET_UNHEALTHY]']);
     const reports = JSON.parse(first.stdout) as Array<{ board: string; outcome: string; powerCycles: number; detail: string }>;
     expect(reports.map((x) => `${x.board} ${x.outcome}`)).toEqual(['vboard-1 healthy', 'vboard-2 healthy', 'hung-1 failed']);
     expect(reports[2]!.powerCycles).toBe(1);
     expect(reports[2]!.detail).toMatch(/no answer to ping within 300 ms/);
+    const published = readFileSync(events, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { topic: string; payload: { kind: string } });
+    expect(published.map((m) => `${m.topic} ${m.payload.kind}`)).toEqual(['eve/v1/e2e-lab/hung-1/event timeout', 'eve/v1/e2e-lab/hung-1/event powerCycle']);
     const second = await bench(['health', 'hung-1', '--json', '--timeout', '300', '--off', '10', '--boot', '10']);
     expect(JSON.parse(second.stdout)).toMatchObject([{ board: 'hung-1', outcome: 'quarantined', consecutiveFailures: 2 }]);
     // Visible to everyone, refused for leases, released only explicitly.

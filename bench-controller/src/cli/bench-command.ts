@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { hostname, userInfo } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type Command, Option } from 'commander';
@@ -8,6 +9,7 @@ import { FleetStore } from '../fleet/fleet-store.js';
 import { NodeUsbScanner } from '../fleet/node-usb-scanner.js';
 import { checkFleet, findBoard, listFleet, type FleetRow } from '../fleet/fleet.js';
 import type { HealthReport } from '../fleet/health-check.js';
+import { FileTelemetrySink, MqttTelemetrySink, TeeSink, type TelemetrySink } from '../telemetry/sink.js';
 import { parseIntArg } from './main.js';
 
 interface Common { inventory: string; state?: string; json?: boolean }
@@ -46,6 +48,21 @@ async function withFleet<T>(o: Common, fn: (inv: Inventory, store: FleetStore) =
   }
 }
 
+/** Fleet events go to the inventory's MQTT broker, if it names one, and to --events FILE (JSONL). */
+async function openEventSink(inv: Inventory, eventsFile: string | undefined): Promise<TelemetrySink | undefined> {
+  const sinks: TelemetrySink[] = [];
+  if (eventsFile) sinks.push(new FileTelemetrySink(eventsFile, inv.bench));
+  if (inv.mqtt) {
+    const m = inv.mqtt;
+    sinks.push(await MqttTelemetrySink.connect({
+      url: m.url, bench: inv.bench, protocolVersion: m.protocolVersion,
+      ...(m.username ? { username: m.username } : {}), ...(m.password ? { password: m.password } : {}),
+      ...(m.caFile ? { ca: await readFile(m.caFile) } : {}),
+    }));
+  }
+  return sinks.length === 0 ? undefined : sinks.length === 1 ? sinks[0] : new TeeSink(sinks);
+}
+
 const print = (json: boolean | undefined, data: unknown, human: string) => process.stdout.write(`${json ? JSON.stringify(data, null, 2) : human}\n`);
 
 export function registerBench(program: Command): void {
@@ -66,11 +83,19 @@ export function registerBench(program: Command): void {
     .option('--off <ms>', 'how long a power-cycle keeps the rail off', parseIntArg('--off', 0, 600_000), 500)
     .option('--boot <ms>', 'how long a board takes to boot after power-on', parseIntArg('--boot', 0, 600_000), 200)
     .option('--verbose', 'print every board state transition on stderr')
-    .action((ids: string[], o: Common & { timeout: number; off: number; boot: number; verbose?: boolean }) => withFleet(o, async (inv, store) => {
-      const reports = await checkFleet(inv, ids, {
-        store, scanner: new NodeUsbScanner(), timers: realTimers, pingTimeoutMs: o.timeout, offMs: o.off, bootMs: o.boot,
-        log: (l) => { if (o.verbose || l.startsWith('warning')) process.stderr.write(`${l}\n`); },
-      });
+    .option('--events <file>', 'also append the fleet events (timeout, powerCycle, quarantine) to this JSONL file')
+    .action((ids: string[], o: Common & { timeout: number; off: number; boot: number; verbose?: boolean; events?: string }) => withFleet(o, async (inv, store) => {
+      const sink = await openEventSink(inv, o.events);
+      let reports: HealthReport[];
+      try {
+        reports = await checkFleet(inv, ids, {
+          store, scanner: new NodeUsbScanner(), timers: realTimers, pingTimeoutMs: o.timeout, offMs: o.off, bootMs: o.boot,
+          ...(sink ? { sink } : {}),
+          log: (l) => { if (o.verbose || l.startsWith('warning')) process.stderr.write(`${l}\n`); },
+        });
+      } finally {
+        await sink?.close();
+      }
       print(o.json, reports, healthTable(reports));
       const bad = reports.filter((r) => r.outcome === 'failed' || r.outcome === 'quarantined');
       if (bad.length) throw new EveError('FLEET_UNHEALTHY', `${bad.length} of ${reports.length} board(s) unhealthy: ${bad.map((r) => `${r.board} ${r.outcome}`).join(', ')}`);
