@@ -31,8 +31,8 @@ describe('locating the fleet', () => {
     const rows = await listFleet(inv, store, broken);
     expect(rows.map((r) => [r.board, r.address.url ?? r.address.problem])).toEqual([
       ['tcp-board', 'tcp://127.0.0.1:7001'],
-      ['stlink-board', 'Error: no sysfs'],
-      ['gone-board', 'Error: no sysfs'],
+      ['stlink-board', 'cannot enumerate USB devices: no sysfs'],
+      ['gone-board', 'cannot enumerate USB devices: no sysfs'],
     ]);
     store.close();
   });

@@ -46,7 +46,9 @@ export async function locateBoards(inv: Inventory, scanner: UsbScanner): Promise
       out.set(b.id, { url: b.transport });
       continue;
     }
-    if (devices === undefined) devices = await scanner.list().catch((e: unknown) => (isEveError(e) ? e : new EveError('USB_UNAVAILABLE', String(e))));
+    if (devices === undefined) {
+      devices = await scanner.list().catch((e: unknown) => (isEveError(e) ? e : new EveError('USB_UNAVAILABLE', `cannot enumerate USB devices: ${(e as Error).message}`, { cause: e })));
+    }
     if (devices instanceof EveError) {
       out.set(b.id, { problem: devices.message });
       continue;

@@ -135,5 +135,10 @@ describe('HealthChecker against the virtual lab', () => {
     // Still quarantined for a fresh process, even once the board would answer again.
     fault.hung = false;
     expect((await checker.check(target, new BoardLifecycle('vboard-1'))).outcome).toBe('quarantined');
+    // Only an explicit release brings it back, through power-on.
+    store.releaseQuarantine('vboard-1');
+    fault.stuck = false;
+    expect(await checker.check(target, life)).toMatchObject({ outcome: 'healthy', consecutiveFailures: 0 });
+    expect(life.state).toBe('ready');
   });
 });

@@ -59,6 +59,8 @@ export class HealthChecker {
       if (life.canMove('quarantined')) life.move('quarantined', 'persisted quarantine');
       return report('quarantined', `quarantined: ${h.reason ?? 'no reason recorded'}`, 0);
     }
+    // Released since this process saw it quarantined: start again from off.
+    if (life.state === 'quarantined') life.move('off', 'quarantine released');
     let cycles = 0;
     // A board in an unknown or failed state is first brought back to known: power-cycle.
     if (life.state === 'failed') {
