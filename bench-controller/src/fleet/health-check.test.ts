@@ -121,6 +121,13 @@ describe('HealthChecker against the virtual lab', () => {
     expect((await checker.check(target, life)).consecutiveFailures).toBe(0);
   });
 
+  it('reports a board that refuses (not silent) as a fault, and still counts it', async () => {
+    const refusing: HealthTarget = { ...target, connect: async () => { throw new Error('connect ECONNREFUSED 127.0.0.1:9'); } };
+    const r = await checker.check(refusing, life);
+    expect(r).toMatchObject({ outcome: 'failed', consecutiveFailures: 1, detail: 'no answer after a power-cycle: connect ECONNREFUSED 127.0.0.1:9' });
+    expect(events()).toEqual(['fault', 'powerCycle']);
+  });
+
   it('quarantines a board that fails K consecutive checks, persists it and powers it off', async () => {
     fault.hung = true;
     fault.stuck = true;

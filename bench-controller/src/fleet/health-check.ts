@@ -75,7 +75,8 @@ export class HealthChecker {
       if (life.state !== 'ready') life.move('ready', 'answered');
       return report('healthy', `answered as ${first.identity}`, cycles, first.identity);
     }
-    await this.event(t.id, 'timeout', `no answer: ${first.reason}`);
+    // Silence is a timeout; a refusal (a NAK, a closed port) is a fault: both count as a failure.
+    await this.event(t.id, first.timedOut ? 'timeout' : 'fault', `no answer: ${first.reason}`);
     life.move('failed', first.reason);
     const after = this.o.store.recordFailure(t.id, first.reason, this.o.quarantineAfter);
     if (after.quarantined) return this.quarantine(t, life, first.reason, after.consecutiveFailures, cycles);
@@ -98,14 +99,14 @@ export class HealthChecker {
     return { board: t.id, outcome: 'quarantined', consecutiveFailures: failures, powerCycles: cycles, detail };
   }
 
-  private async ping(t: HealthTarget): Promise<{ ok: true; identity: string } | { ok: false; reason: string }> {
+  private async ping(t: HealthTarget): Promise<{ ok: true; identity: string } | { ok: false; reason: string; timedOut: boolean }> {
     let link: BoardLink | undefined;
     try {
       link = await t.connect();
       const identity = await this.withTimeout(link.ping(), `${t.id}: no answer to ping within ${this.o.pingTimeoutMs} ms`);
       return { ok: true, identity };
     } catch (e) {
-      return { ok: false, reason: isEveError(e) ? `${e.message} [${e.code}]` : (e as Error).message };
+      return { ok: false, reason: isEveError(e) ? `${e.message} [${e.code}]` : (e as Error).message, timedOut: isEveError(e, 'BOARD_TIMEOUT') };
     } finally {
       await link?.close().catch(() => undefined);
     }
@@ -138,7 +139,7 @@ export class HealthChecker {
     return new Promise((resolve) => this.o.timers.setTimeout(resolve, ms));
   }
 
-  private async event(board: string, kind: 'timeout' | 'powerCycle' | 'quarantine', detail: string): Promise<void> {
+  private async event(board: string, kind: 'timeout' | 'fault' | 'powerCycle' | 'quarantine', detail: string): Promise<void> {
     await this.o.sink?.publish('event', board, { kind, detail, deviceTimeUs: null });
   }
 }
