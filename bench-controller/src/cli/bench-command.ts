@@ -83,7 +83,7 @@ export function registerBench(program: Command): void {
     .option('--off <ms>', 'how long a power-cycle keeps the rail off', parseIntArg('--off', 0, 600_000), 500)
     .option('--boot <ms>', 'how long a board takes to boot after power-on', parseIntArg('--boot', 0, 600_000), 200)
     .option('--verbose', 'print every board state transition on stderr')
-    .option('--events <file>', 'also append the fleet events (timeout, powerCycle, quarantine) to this JSONL file')
+    .option('--events <file>', 'also append the fleet events (timeout, fault, powerCycle, quarantine) to this JSONL file')
     .action((ids: string[], o: Common & { timeout: number; off: number; boot: number; verbose?: boolean; events?: string }) => withFleet(o, async (inv, store) => {
       const sink = await openEventSink(inv, o.events);
       let reports: HealthReport[];
