@@ -9,6 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { Command, CommanderError, InvalidArgumentError } from 'commander';
 import { isEveError } from '@eve-bench/device-agent';
 import { registerAgent } from './agent-command.js';
+import { registerBench } from './bench-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerLab } from './lab-command.js';
 import { registerPackage } from './package-command.js';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride()
     .configureOutput({ outputError: (str, write) => write(str.replace(/^error: /, 'eve: ')) });
   registerDemo(program);
+  registerBench(program);
   registerLab(program);
   registerPackage(program);
   registerAgent(program);

@@ -8,10 +8,10 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { EveError } from '@eve-bench/device-agent';
 
-const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only (1-64 chars): it becomes an MQTT topic segment');
-const transportUrl = z.string().regex(/^(tcp|serial):\/\//, "a transport URL such as 'tcp://127.0.0.1:5555' or 'serial:///dev/ttyUSB0?baud=115200'");
+export const id = z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'letters, digits, _ . - only (1-64 chars): it becomes an MQTT topic segment');
+export const transportUrl = z.string().regex(/^(tcp|serial):\/\//, "a transport URL such as 'tcp://127.0.0.1:5555' or 'serial:///dev/ttyUSB0?baud=115200'");
 
-const channelLimits = z.object({
+export const channelLimits = z.object({
   maxVoltageV: z.number().positive().max(60),
   maxCurrentA: z.number().positive().max(10),
 }).strict();
@@ -48,19 +48,25 @@ export const BenchConfig = z.object({
   mqtt: MqttConfig.optional(),
   supplies: z.array(SupplyConfig).default([]),
   boards: z.array(BoardConfig).default([]),
-}).strict().superRefine((c, ctx) => {
-  const supplyIds = new Set(c.supplies.map((s) => s.id));
+}).strict().superRefine((c, ctx) => checkWiring(c, ctx));
+
+/**
+ * Every board must be wired to a supply that exists, on a channel that has safety limits.
+ * Shared by the bench configuration and the fleet inventory (fleet/inventory.ts).
+ */
+export function checkWiring(
+  c: { supplies: Array<{ id: string; limits: Record<string, unknown> }>; boards: Array<{ supply: { id: string; channel: number } }> },
+  ctx: z.RefinementCtx,
+): void {
   c.boards.forEach((b, i) => {
-    if (!supplyIds.has(b.supply.id)) {
+    const s = c.supplies.find((x) => x.id === b.supply.id);
+    if (!s) {
       ctx.addIssue({ code: 'custom', path: ['boards', i, 'supply', 'id'], message: `no supply with id '${b.supply.id}'` });
-    } else {
-      const s = c.supplies.find((x) => x.id === b.supply.id)!;
-      if (!s.limits[String(b.supply.channel)]) {
-        ctx.addIssue({ code: 'custom', path: ['boards', i, 'supply', 'channel'], message: `supply '${s.id}' has no safety limits for channel ${b.supply.channel}` });
-      }
+    } else if (!s.limits[String(b.supply.channel)]) {
+      ctx.addIssue({ code: 'custom', path: ['boards', i, 'supply', 'channel'], message: `supply '${s.id}' has no safety limits for channel ${b.supply.channel}` });
     }
   });
-});
+}
 
 export type BenchConfig = z.infer<typeof BenchConfig>;
 export type BoardConfig = z.infer<typeof BoardConfig>;
@@ -68,13 +74,18 @@ export type SupplyConfig = z.infer<typeof SupplyConfig>;
 
 /** Parses and validates configuration text; errors name the file, the field path and the rule. */
 export function parseBenchConfig(text: string, source: string): BenchConfig {
+  return parseConfigText(BenchConfig, text, source);
+}
+
+/** YAML/JSON text through a zod schema; the first issue becomes a one-line CONFIG_INVALID. */
+export function parseConfigText<T extends z.ZodType>(schema: T, text: string, source: string): z.infer<T> {
   let raw: unknown;
   try {
     raw = text.trim() === '' ? {} : parseYaml(text);
   } catch (e) {
     throw new EveError('CONFIG_SYNTAX', `${source}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`, { cause: e });
   }
-  const r = BenchConfig.safeParse(raw ?? {});
+  const r = schema.safeParse(raw ?? {});
   if (!r.success) {
     const first = r.error.issues[0]!;
     const where = first.path.length ? first.path.join('.') : '(top level)';
@@ -83,12 +94,15 @@ export function parseBenchConfig(text: string, source: string): BenchConfig {
   return r.data;
 }
 
-export async function loadBenchConfig(path: string): Promise<BenchConfig> {
-  let text: string;
+/** Reads a configuration file; an unreadable file is a typed error naming it. */
+export async function readConfigFile(path: string): Promise<string> {
   try {
-    text = await readFile(path, 'utf8');
+    return await readFile(path, 'utf8');
   } catch (e) {
     throw new EveError('CONFIG_UNREADABLE', `cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
   }
-  return parseBenchConfig(text, path);
+}
+
+export async function loadBenchConfig(path: string): Promise<BenchConfig> {
+  return parseBenchConfig(await readConfigFile(path), path);
 }
