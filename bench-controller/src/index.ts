@@ -41,3 +41,7 @@ export * from './telemetry/bridge/bridge.js';
 export * from './telemetry/bridge/backoff.js';
 export * from './telemetry/bridge/influx-v1-writer.js';
 export * from './telemetry/bridge/seq-gaps.js';
+export * from './telemetry/local-services/child.js';
+export * from './telemetry/local-services/free-port.js';
+export * from './telemetry/local-services/mosquitto.js';
+export * from './telemetry/local-services/influxd.js';

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Child, Influxd, Mosquitto, eveBin } from '../src/index.js';
+import { Child, Influxd, Mosquitto } from '@eve-bench/bench-controller';
+import { eveBin, repoRoot, requireSystemTool } from '../src/index.js';
 
 const DB = 'eve';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -73,7 +74,10 @@ describe('telemetry bridge against real Mosquitto and InfluxDB', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'eve-bridge-e2e-'));
-    [broker, influx] = await Promise.all([Mosquitto.start(join(dir, 'mosquitto')), Influxd.start(join(dir, 'influxdb'))]);
+    [broker, influx] = await Promise.all([
+      Mosquitto.start({ bin: requireSystemTool('mosquitto', 'mosquitto'), exampleDir: join(repoRoot, 'examples/mosquitto'), dir: join(dir, 'mosquitto'), runAs: process.getuid?.() === 0 ? 'root' : undefined }),
+      Influxd.start({ bin: requireSystemTool('influxd', 'influxdb'), dir: join(dir, 'influxdb') }),
+    ]);
     await influx.query(`CREATE DATABASE ${DB}`);
     bridge = await startedBridge();
   }, 60_000);

@@ -23,12 +23,15 @@ export class DurableQueue {
   private readonly insert: Database.Statement;
   private readonly oldest: Database.Statement;
   private readonly remove1: Database.Statement;
+  private readonly removeRange: Database.Statement;
   private bytesNow: number;
   private countNow: number;
 
   constructor(readonly path: string, o: { fsync?: boolean } = {}) {
     try {
       this.db = new Database(path);
+      // one process owns a queue: exclusive locking skips the shared-memory locks of every commit
+      this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${o.fsync ? 'FULL' : 'NORMAL'}`);
       this.db.exec('CREATE TABLE IF NOT EXISTS queue (id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL)');
@@ -38,6 +41,7 @@ export class DurableQueue {
     this.insert = this.db.prepare('INSERT INTO queue (text) VALUES (?)');
     this.oldest = this.db.prepare('SELECT id, text FROM queue ORDER BY id LIMIT ?');
     this.remove1 = this.db.prepare('DELETE FROM queue WHERE id = ?');
+    this.removeRange = this.db.prepare('DELETE FROM queue WHERE id BETWEEN ? AND ?');
     const s = this.db.prepare('SELECT count(*) AS n, coalesce(sum(length(text)), 0) AS b FROM queue').get() as { n: number; b: number };
     this.countNow = s.n;
     this.bytesNow = s.b;
@@ -47,7 +51,9 @@ export class DurableQueue {
   push(texts: readonly string[]): number[] {
     const ids: number[] = [];
     try {
-      this.db.transaction(() => {
+      // a single record commits on its own; a transaction around it would add two statements
+      if (texts.length === 1) ids.push(Number(this.insert.run(texts[0]).lastInsertRowid));
+      else this.db.transaction(() => {
         for (const t of texts) ids.push(Number(this.insert.run(t).lastInsertRowid));
       })();
     } catch (e) {
@@ -62,10 +68,16 @@ export class DurableQueue {
     return this.oldest.all(limit) as QueuedRecord[];
   }
 
+  /** Removes delivered records; a run of consecutive ids (a peeked batch) is one range delete. */
   remove(records: readonly QueuedRecord[]): void {
+    if (records.length === 0) return;
     let removed = 0;
+    const first = records[0]!.id;
+    const last = records[records.length - 1]!.id;
+    const consecutive = last - first === records.length - 1 && records.every((r, i) => r.id === first + i);
     this.db.transaction(() => {
-      for (const r of records) removed += this.remove1.run(r.id).changes;
+      if (consecutive) removed = this.removeRange.run(first, last).changes;
+      else for (const r of records) removed += this.remove1.run(r.id).changes;
     })();
     this.countNow -= removed;
     // a record removed twice (an ack after a replay) is counted once, by its length only when it was there

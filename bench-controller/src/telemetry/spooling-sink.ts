@@ -114,7 +114,8 @@ export class SpoolingMqttSink implements TelemetrySink {
       await Promise.race([this.flush(), new Promise<void>((r) => { timer = setTimeout(r, o.flushTimeoutMs ?? 5000); })]);
       clearTimeout(timer);
     }
-    await this.client.endAsync(true);
+    // a clean DISCONNECT when connected, so the broker does not publish the last will
+    await this.client.endAsync(!this.client.connected);
     this.spool.close();
   }
 }

@@ -93,12 +93,7 @@ export class TelemetryBridge {
       ca: o.mqtt.ca,
       connectTimeout: 5000,
       reconnectPeriod: 500,
-      customHandleAcks: (topic, message, _packet, done) => {
-        bridge.accept(topic, message).then(() => done(0), (e: Error) => {
-          bridge.log(`bridge: not acknowledged, the broker will redeliver: ${e.message}`);
-          done(e);
-        });
-      },
+      customHandleAcks: (topic, message, _packet, done) => bridge.accept(topic, message, done),
     }, false).catch(async (e: Error) => {
       bridge.running = false;
       bridge.kick?.();
@@ -117,15 +112,35 @@ export class TelemetryBridge {
     return { ...this.counts, seqGaps: this.gaps.gaps, outboxDepth: this.outbox.count };
   }
 
-  private async accept(topic: string, message: Buffer): Promise<void> {
+  /** Synchronous while the outbox has room (the common case costs no promise hops per message). */
+  private accept(topic: string, message: Buffer, done: (e: Error | number) => void): void {
     this.counts.received++;
-    const line = this.toLine(topic, message);
-    if (line === undefined) return;
+    let line: string | undefined;
+    try {
+      line = this.toLine(topic, message);
+      if (line !== undefined && this.outbox.bytes + line.length <= this.maxBytes) this.store(line);
+      else if (line !== undefined) return void this.acceptWhenRoom(line).then(() => done(0), (e: Error) => this.notAcked(e, done));
+    } catch (e) {
+      return this.notAcked(e as Error, done);
+    }
+    done(0);
+  }
+
+  private notAcked(e: Error, done: (e: Error) => void): void {
+    this.log(`bridge: not acknowledged, the broker will redeliver: ${e.message}`);
+    done(e);
+  }
+
+  private async acceptWhenRoom(line: string): Promise<void> {
     while (this.outbox.bytes + line.length > this.maxBytes) {
       if (!this.running) throw new EveError('BRIDGE_STOPPED', 'bridge stopping with a full outbox');
       this.warnFill(true);
       await this.clock.sleep(200);
     }
+    this.store(line);
+  }
+
+  private store(line: string): void {
     this.outbox.push([line]);
     this.warnFill(false);
     this.kick?.();

@@ -1,11 +1,11 @@
 /**
- * A real Mosquitto for tests, run with the shipped example configuration (examples/mosquitto:
- * password file, per-bench ACLs, persistence) on an ephemeral loopback port and a temp data dir.
+ * A local Mosquitto for tests and benchmarks, run with the shipped example configuration
+ * (examples/mosquitto: password file, per-bench ACLs, persistence) on an ephemeral loopback port
+ * and a data dir of the caller's. The caller finds (or installs) the binary.
  */
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireSystemTool } from '../system-tools.js';
-import { repoRoot } from '../run-cli.js';
+import { EveError } from '@eve-bench/device-agent';
 import { Child } from './child.js';
 import { freePort, waitForTcp } from './free-port.js';
 
@@ -17,9 +17,8 @@ export class Mosquitto {
     return `mqtt://127.0.0.1:${this.port}`;
   }
 
-  static async start(dir: string): Promise<Mosquitto> {
-    const bin = requireSystemTool('mosquitto', 'mosquitto');
-    const example = join(repoRoot, 'examples/mosquitto');
+  static async start(o: { bin: string; exampleDir: string; dir: string; runAs?: string }): Promise<Mosquitto> {
+    const { bin, exampleDir: example, dir } = o;
     mkdirSync(join(dir, 'data'), { recursive: true });
     for (const f of ['acl', 'passwords']) copyFileSync(join(example, f), join(dir, f));
     const port = await freePort();
@@ -29,8 +28,8 @@ export class Mosquitto {
       .replace(/^acl_file acl$/m, `acl_file ${join(dir, 'acl')}`)
       .replace(/^persistence_location data\/$/m, `persistence_location ${join(dir, 'data')}/`);
     const path = join(dir, 'mosquitto.conf');
-    // as root Mosquitto would drop to the 'mosquitto' user, who cannot read our private temp dir
-    writeFileSync(path, process.getuid?.() === 0 ? `${conf}\nuser root\n` : conf);
+    // as root Mosquitto drops to the 'mosquitto' user, who cannot read a private temp dir: runAs 'root' keeps it
+    writeFileSync(path, o.runAs ? `${conf}\nuser ${o.runAs}\n` : conf);
     const m = new Mosquitto(bin, path, port);
     await m.resume();
     return m;
@@ -38,7 +37,7 @@ export class Mosquitto {
 
   async resume(): Promise<void> {
     this.child = new Child(this.bin, ['-c', this.conf]);
-    await waitForTcp(this.port, 10_000).catch((e: Error) => { throw new Error(`${e.message}\n${this.child?.output}`); });
+    await waitForTcp(this.port, 10_000).catch((e: Error) => { throw new EveError('MOSQUITTO_START', `${e.message}\n${this.child?.output}`); });
   }
 
   /** SIGTERM: Mosquitto saves sessions and queued messages to its persistence file first. */

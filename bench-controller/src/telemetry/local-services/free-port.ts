@@ -1,3 +1,4 @@
+import { EveError } from '@eve-bench/device-agent';
 import { createServer, connect } from 'node:net';
 
 /** A loopback port the OS just handed out (closed again, so a child process can bind it). */
@@ -21,7 +22,7 @@ export async function waitForTcp(port: number, timeoutMs: number): Promise<void>
       c.once('error', () => r(false));
     });
     if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`);
+    if (Date.now() > deadline) throw new EveError('NOT_LISTENING', `nothing listening on 127.0.0.1:${port} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,10 +1,10 @@
 /**
- * A real InfluxDB 1.x for tests: a generated config (temp meta/data/wal dirs, HTTP and RPC on
+ * A local InfluxDB 1.x for tests and benchmarks: a generated config (temp meta/data/wal dirs, HTTP and RPC on
  * ephemeral loopback ports, no reporting, every other listener off), stopped and restarted at will.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { requireSystemTool } from '../system-tools.js';
+import { EveError } from '@eve-bench/device-agent';
 import { Child } from './child.js';
 import { freePort } from './free-port.js';
 
@@ -16,8 +16,8 @@ export class Influxd {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(dir: string): Promise<Influxd> {
-    const bin = requireSystemTool('influxd', 'influxdb');
+  static async start(o: { bin: string; dir: string }): Promise<Influxd> {
+    const { bin, dir } = o;
     for (const d of ['meta', 'data', 'wal']) mkdirSync(join(dir, d), { recursive: true });
     const [http, rpc] = [await freePort(), await freePort()];
     const conf = [
@@ -44,7 +44,7 @@ export class Influxd {
     for (;;) {
       const ok = await fetch(`${this.url}/ping`).then((r) => r.status === 204, () => false);
       if (ok) return;
-      if (Date.now() > deadline || !this.child.running) throw new Error(`influxd did not come up:\n${this.child.output}`);
+      if (Date.now() > deadline || !this.child.running) throw new EveError('INFLUXD_START', `influxd did not come up:\n${this.child.output}`);
       await new Promise((r) => setTimeout(r, 100));
     }
   }
@@ -60,7 +60,7 @@ export class Influxd {
     const r = await fetch(u, { method: 'POST' });
     const body = (await r.json()) as { results: Array<{ series?: Array<{ columns: string[]; values: unknown[][] }>; error?: string }> };
     const res = body.results[0]!;
-    if (res.error) throw new Error(`${q}: ${res.error}`);
+    if (res.error) throw new EveError('INFLUX_QUERY', `${q}: ${res.error}`);
     return res.series ?? [];
   }
 
