@@ -83,7 +83,7 @@ export class TelemetryBridge {
     if (bridge.outbox.count > 0) bridge.log(`bridge: ${bridge.outbox.count} points left in the outbox by an earlier run; writing them first`);
     bridge.drainDone = bridge.drain();
     const v5 = (o.mqtt.protocolVersion ?? 5) === 5;
-    bridge.client = await mqtt.connectAsync(o.mqtt.url, {
+    const client = mqtt.connect(o.mqtt.url, {
       protocolVersion: o.mqtt.protocolVersion ?? 5,
       clientId: o.mqtt.clientId ?? `eve-bridge-${bridge.name}`,
       clean: false,
@@ -93,8 +93,16 @@ export class TelemetryBridge {
       ca: o.mqtt.ca,
       connectTimeout: 5000,
       reconnectPeriod: 500,
-      customHandleAcks: (topic, message, _packet, done) => bridge.accept(topic, message, done),
-    }, false).catch(async (e: Error) => {
+    });
+    // MQTT.js sends the PUBACK when this callback is called (for 3.1.1 and 5 alike), and handles
+    // the next message only then; set before CONNECT, as a persistent session redelivers at once
+    client.handleMessage = (packet, callback) => bridge.accept(packet.topic, Buffer.from(packet.payload), (e) => callback(typeof e === 'number' ? undefined : e));
+    bridge.client = client;
+    await new Promise<void>((resolve, reject) => {
+      client.once('connect', () => resolve());
+      client.once('error', reject);
+    }).catch(async (e: Error) => {
+      client.end(true);
       bridge.running = false;
       bridge.kick?.();
       await bridge.drainDone;
@@ -113,7 +121,7 @@ export class TelemetryBridge {
   }
 
   /** Synchronous while the outbox has room (the common case costs no promise hops per message). */
-  private accept(topic: string, message: Buffer, done: (e: Error | number) => void): void {
+  private accept(topic: string, message: Buffer, done: (e?: Error | number) => void): void {
     this.counts.received++;
     let line: string | undefined;
     try {
@@ -126,7 +134,7 @@ export class TelemetryBridge {
     done(0);
   }
 
-  private notAcked(e: Error, done: (e: Error) => void): void {
+  private notAcked(e: Error, done: (e?: Error) => void): void {
     this.log(`bridge: not acknowledged, the broker will redeliver: ${e.message}`);
     done(e);
   }
