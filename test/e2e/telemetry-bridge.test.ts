@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Child, Influxd, Mosquitto } from '@eve-bench/bench-controller';
-import { eveBin, repoRoot, requireSystemTool } from '../src/index.js';
+import { eveBin, repoRoot, requireSystemTool, runEve } from '../src/index.js';
 
 const DB = 'eve';
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -165,5 +165,21 @@ describe('telemetry bridge against real Mosquitto and InfluxDB', () => {
     await waitFor(() => seen.includes('eve/v1/bench1/vb0/event'), 5000, () => seen.join());
     expect(seen).not.toContain('eve/v1/bench2/vb0/event');
     await Promise.all([bench1.endAsync(), watcher.endAsync()]);
+  });
+});
+
+describe('eve telemetry: bad arguments', () => {
+  it('names a bad InfluxDB URL with its error code', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'eve-bridge-args-'));
+    const r = await runEve(['telemetry', 'bridge', '--mqtt', 'mqtt://127.0.0.1:1', '--influx', 'not a url', '--db', 'eve', '--outbox', join(dir, 'o.sqlite')], 20_000);
+    rmSync(dir, { recursive: true, force: true });
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('[INFLUX_URL]');
+  });
+
+  it('refuses a message count of zero before connecting anywhere', async () => {
+    const r = await runEve(['telemetry', 'simulate', '--mqtt', 'mqtt://127.0.0.1:1', '--bench', 'b1', '--count', '0'], 20_000);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--count must be between 1');
   });
 });

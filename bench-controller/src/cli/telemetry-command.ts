@@ -79,7 +79,10 @@ export function registerTelemetry(program: Command): void {
     .option('--spool <file>', 'SQLite spool for messages not yet acknowledged', 'eve-publisher-spool.sqlite')
     .option('--session <id>', 'name of this run (sequence numbers are per session)')
     .action(async (o: MqttFlags & { bench: string; boards: number; count: number; rate: number; spool: string; session?: string }) => {
-      const sink = SpoolingMqttSink.open({ ...mqttOptions(o), bench: o.bench, spoolPath: o.spool, session: o.session });
+      const sink = SpoolingMqttSink.open({
+        ...mqttOptions(o), bench: o.bench, spoolPath: o.spool, session: o.session,
+        onError: (e) => process.stderr.write(`simulate: MQTT: ${e.message} (retrying; messages stay in the spool)\n`),
+      });
       const stop = untilSignal();
       await Promise.race([runSimulatedBoards(sink, o), stop]);
       process.stderr.write(`simulate: ${o.count} messages spooled; waiting for the broker to acknowledge them\n`);

@@ -20,6 +20,8 @@ export interface SpoolingSinkOptions extends MqttSinkOptions {
   /** Broker-side session lifetime while disconnected (MQTT 5), seconds. Default one day. */
   sessionExpirySeconds?: number;
   fsync?: boolean;
+  /** Hears connection errors (refused credentials, unreachable broker); MQTT.js keeps retrying. */
+  onError?: (e: Error) => void;
 }
 
 interface Spooled {
@@ -62,7 +64,7 @@ export class SpoolingMqttSink implements TelemetrySink {
       will: { topic: will.topic, payload: Buffer.from(JSON.stringify(will.payload)), qos: 1, retain: true },
     });
     // connection errors are retried by MQTT.js; without a listener an 'error' event would kill the process
-    client.on('error', () => {});
+    client.on('error', (e) => o.onError?.(e));
     const sink = new SpoolingMqttSink(client, stamper, spool);
     sink.replay();
     return sink;

@@ -78,12 +78,12 @@ describe('TelemetryBridge', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function start(o: { clock?: Clock; maxOutboxBytes?: number } = {}): Promise<TelemetryBridge> {
+  function start(o: { clock?: Clock; maxOutboxBytes?: number; deadLetterPath?: string } = {}): Promise<TelemetryBridge> {
     return TelemetryBridge.start({
       mqtt: { url: broker.url, protocolVersion: 4, clientId: 'bridge-under-test' },
       influx: { url: influx.url, db: 'eve' },
       outboxPath: join(dir, 'outbox.sqlite'),
-      deadLetterPath: join(dir, 'dead.jsonl'),
+      deadLetterPath: o.deadLetterPath ?? join(dir, 'dead.jsonl'),
       metricsIntervalMs: 0,
       random: () => 0.5,
       clock: o.clock ?? fastClock(),
@@ -140,6 +140,14 @@ describe('TelemetryBridge', () => {
     await until(() => bridge!.stats.deadLettered === 3, () => JSON.stringify(bridge!.stats));
     expect(readFileSync(join(dir, 'dead.jsonl'), 'utf8')).toContain('INFLUX_HTTP_401');
     expect(bridge.stats.outboxDepth).toBe(0);
+  });
+
+  it('keeps rejected points in the outbox when the dead-letter file cannot be written', async () => {
+    influx.answer = () => ({ status: 401, body: 'no' });
+    bridge = await start({ deadLetterPath: join(dir, 'missing-dir', 'dead.jsonl') });
+    await publish(2);
+    await until(() => log.some((l) => l.includes('cannot dead-letter')), () => log.join('; '));
+    expect(bridge.stats).toMatchObject({ outboxDepth: 2, deadLettered: 0 });
   });
 
   it('counts and dead-letters invalid messages and keeps running', async () => {

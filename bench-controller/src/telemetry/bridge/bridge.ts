@@ -220,7 +220,13 @@ export class TelemetryBridge {
         await this.influx.write(batch.map((r) => r.text));
         this.written(batch);
       } catch (e) {
-        if (!isEveError(e)) throw e;
+        if (!isEveError(e)) {
+          // e.g. the dead-letter file cannot be written: keep the points and try again later
+          this.log(`bridge: cannot finish a batch, keeping it in the outbox: ${(e as Error).message}`);
+          if (!this.running) return;
+          await this.clock.sleep(this.backoff.next());
+          continue;
+        }
         if (e.retriable) {
           if (!this.outage) this.log(`bridge: InfluxDB unavailable, keeping points in the outbox and retrying: ${e.message}`);
           this.outage = e;
@@ -228,7 +234,14 @@ export class TelemetryBridge {
           await this.clock.sleep(this.backoff.next());
           continue;
         }
-        await this.rejected(batch, e);
+        const stuck = await this.rejected(batch, e).then(() => false, (why: Error) => {
+          this.log(`bridge: cannot dead-letter, keeping the batch in the outbox: ${why.message}`);
+          return true;
+        });
+        if (stuck) {
+          if (!this.running) return;
+          await this.clock.sleep(this.backoff.next());
+        }
       }
     }
   }
