@@ -16,7 +16,7 @@ export class Influxd {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  static async start(o: { bin: string; dir: string }): Promise<Influxd> {
+  static async start(o: { bin: string; dir: string; auth?: boolean }): Promise<Influxd> {
     const { bin, dir } = o;
     for (const d of ['meta', 'data', 'wal']) mkdirSync(join(dir, d), { recursive: true });
     const [http, rpc] = [await freePort(), await freePort()];
@@ -25,7 +25,7 @@ export class Influxd {
       `bind-address = "127.0.0.1:${rpc}"`,
       '[meta]', `  dir = "${join(dir, 'meta')}"`,
       '[data]', `  dir = "${join(dir, 'data')}"`, `  wal-dir = "${join(dir, 'wal')}"`, '  query-log-enabled = false', '  trace-logging-enabled = false',
-      '[http]', '  enabled = true', `  bind-address = "127.0.0.1:${http}"`, '  log-enabled = false', '  auth-enabled = false',
+      '[http]', '  enabled = true', `  bind-address = "127.0.0.1:${http}"`, '  log-enabled = false', `  auth-enabled = ${o.auth ? 'true' : 'false'}`,
       '[monitor]', '  store-enabled = false',
       '[continuous_queries]', '  enabled = false',
       '[subscriber]', '  enabled = false',
@@ -53,13 +53,16 @@ export class Influxd {
     await this.child?.stop('SIGTERM');
   }
 
-  async query(q: string, db?: string): Promise<Array<{ columns: string[]; values: unknown[][] }>> {
+  async query(q: string, db?: string, user?: { username: string; password: string }): Promise<Array<{ columns: string[]; values: unknown[][] }>> {
     const u = new URL('/query', this.url);
     u.searchParams.set('q', q);
     if (db) u.searchParams.set('db', db);
+    if (user) { u.searchParams.set('u', user.username); u.searchParams.set('p', user.password); }
     const r = await fetch(u, { method: 'POST' });
-    const body = (await r.json()) as { results: Array<{ series?: Array<{ columns: string[]; values: unknown[][] }>; error?: string }> };
-    const res = body.results[0]!;
+    const body = (await r.json()) as { error?: string; results?: Array<{ series?: Array<{ columns: string[]; values: unknown[][] }>; error?: string }> };
+    // a refused request (401, 403) answers with a top-level error instead of results
+    if (body.error || !body.results?.[0]) throw new EveError('INFLUX_QUERY', `${q}: ${body.error ?? `HTTP ${r.status}`}`);
+    const res = body.results[0];
     if (res.error) throw new EveError('INFLUX_QUERY', `${q}: ${res.error}`);
     return res.series ?? [];
   }
