@@ -13,6 +13,7 @@ import { registerBench } from './bench-command.js';
 import { registerDemo } from './demo-command.js';
 import { registerLab } from './lab-command.js';
 import { registerPackage } from './package-command.js';
+import { registerTelemetry } from './telemetry-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('eve')
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerLab(program);
   registerPackage(program);
   registerAgent(program);
+  registerTelemetry(program);
   return program;
 }
 

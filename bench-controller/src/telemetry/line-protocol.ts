@@ -12,6 +12,13 @@
  * - timestamp (ns): hostTime (ms) × 10^6 + seq mod 10^6. A message delivered twice writes the same
  *   series and timestamp, so the duplicate overwrites itself; two messages of one source never
  *   collide, because within one millisecond their sequence numbers differ.
+ *
+ * The bridge also writes its own health, every metrics interval (10 s by default), as measurement
+ * `eve_bridge`, tag `bridge` (the bridge's --name), integer fields counted since that bridge process
+ * started: `received` (messages from the broker), `written` (points InfluxDB accepted, its own
+ * included), `invalid` (messages failing the schema or topic), `deadLettered` (invalid messages plus
+ * points InfluxDB refused), `seqGaps` (sequence numbers currently missing per source, session and
+ * kind) and `outboxDepth` (points waiting in the durable outbox). Timestamp: the bridge's clock (ns).
  */
 import { Point } from '@influxdata/influxdb-client';
 import { EveError } from '@eve-bench/device-agent';
