@@ -25,8 +25,8 @@ export const campaign: DashboardSpec = {
       queries: [{ refId: 'A', q: { select: [{ expr: 'count("latencyUs")', as: 'measured' }], from: 'measurement', groupBy: ['time($__interval)', 'phase'], fill: 'none' } }],
     },
     {
-      title: 'Errors', viz: 'table', w: 24, h: 8, description: 'Faults and failed jobs, newest first.',
-      queries: [{ refId: 'A', format: 'table', q: { select: [{ expr: '"detail"', as: 'detail' }, { expr: '"board"', as: 'board' }], from: 'event', where: [`("event" = 'fault' OR "jobState" = 'failed')`], orderDesc: true, limit: 100 } }],
+      title: 'Errors', viz: 'table', w: 24, h: 8, description: 'Faults, timeouts and failed jobs, newest first.',
+      queries: [{ refId: 'A', format: 'table', q: { select: [{ expr: '"detail"', as: 'detail' }, { expr: '"board"', as: 'board' }], from: 'event', where: [`("event" = 'fault' OR "event" = 'timeout' OR "jobState" = 'failed')`], orderDesc: true, limit: 100 } }],
     },
   ],
 };
