@@ -20,3 +20,7 @@ export * from './strategy/run-search.js';
 export * from './evaluator/runtime-accuracy.js';
 export * from './evaluator/analytic-evaluator.js';
 export * from './predictor/calibrated-predictor.js';
+export * from './pareto/hypervolume.js';
+export * from './pareto/pareto-front.js';
+export * from './strategy/nsga2-strategy.js';
+export * from './strategy/reinforce-strategy.js';
