@@ -24,3 +24,5 @@ export * from './pareto/hypervolume.js';
 export * from './pareto/pareto-front.js';
 export * from './strategy/nsga2-strategy.js';
 export * from './strategy/reinforce-strategy.js';
+export * from './accuracy/accuracy-estimator.js';
+export * from './accuracy/masked-magnitude-estimator.js';
