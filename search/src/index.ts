@@ -26,3 +26,4 @@ export * from './strategy/nsga2-strategy.js';
 export * from './strategy/reinforce-strategy.js';
 export * from './accuracy/accuracy-estimator.js';
 export * from './accuracy/masked-magnitude-estimator.js';
+export * from './objective/harvest-objective.js';
