@@ -118,7 +118,8 @@ export class ReinforceStrategy implements SearchStrategy {
     for (let t = 0; t < this.steps; t++) {
       const step = this.step(h, actions, t);
       h = step.h;
-      sum = tf.add(sum, tf.log(tf.add(step.probs.gather([actions[t]!]), 1e-12)).sum());
+      // a one-hot dot product rather than gather: gather's gradient has no WASM kernel
+      sum = tf.add(sum, tf.sum(tf.mul(tf.log(tf.add(step.probs, 1e-12)), tf.oneHot(actions[t]!, this.k))));
     }
     return sum;
   }

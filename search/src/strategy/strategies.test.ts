@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { isEveError } from '@eve-bench/device-agent';
 import { SearchSpace, type Candidate } from '../space/search-space.js';
 import { createRng } from '../rng/rng.js';
@@ -10,6 +10,7 @@ import { Nsga2Strategy, rankAndCrowd } from './nsga2-strategy.js';
 import { RandomStrategy } from './random-strategy.js';
 import { ReinforceStrategy } from './reinforce-strategy.js';
 import { runSearch } from './run-search.js';
+import { initWasmBackend } from '../train/backend.js';
 import type { Scored, SearchStrategy } from './search-strategy.js';
 
 /** Energy and bytes fall with sparsity; accuracy falls sharply past 0.8 in any layer. */
@@ -34,6 +35,9 @@ const make: Record<string, (seed: number) => SearchStrategy> = {
   nsga2: (seed) => new Nsga2Strategy(space, createRng(seed), { population: 8, crossoverRate: 0.9, mutations: 1 }),
   reinforce: (seed) => new ReinforceStrategy(space, createRng(seed), { hidden: 8, learningRate: 0.1, baselineDecay: 0.8 }),
 };
+
+// the backend training and the bench use (importing it makes it TensorFlow.js's first choice)
+beforeAll(async () => { await initWasmBackend(); });
 
 describe('strategies: durability', () => {
   for (const name of Object.keys(make)) {
