@@ -41,6 +41,9 @@ export class Nsga2Strategy implements SearchStrategy {
   }
 
   propose(history: readonly Scored[]): Candidate {
+    if (this.generationStart > history.length || this.parents.some((i) => i >= history.length)) {
+      throw new EveError('SNAPSHOT_INVALID', `the NSGA-II state refers to evaluations up to ${Math.max(this.generationStart, ...this.parents.map((i) => i + 1))}, the history has ${history.length}: restored against the wrong history?`);
+    }
     const seen = new Set(history.map((h) => this.space.key(h.evaluation.candidate)));
     if (this.queue.length === 0 && history.length < this.o.population) return this.fresh(seen);
     if (this.queue.length === 0) this.nextGeneration(history, seen);

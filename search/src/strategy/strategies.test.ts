@@ -77,6 +77,12 @@ describe('strategies: durability', () => {
       try { r.restore(s); expect.unreachable(); } catch (e) { expect(isEveError(e, 'SNAPSHOT_INVALID')).toBe(true); }
     }
   });
+
+  it('NSGA-II restored against a shorter history than its snapshot names is rejected rather than proposing from nothing', () => {
+    const n = make.nsga2!(1);
+    n.restore({ strategy: 'nsga2', version: 1, state: { rng: [1, 2, 3, 4], parents: [0, 30], generationStart: 40, queue: [] } });
+    try { n.propose([]); expect.unreachable(); } catch (e) { expect(isEveError(e, 'SNAPSHOT_INVALID')).toBe(true); }
+  });
 });
 
 describe('strategies: behaviour', () => {
