@@ -9,11 +9,12 @@ import { estimateInference, readPackage, writePackage, type DeviceProfile, extra
 import type { Dataset } from '../data/dataset.js';
 import type { Candidate } from '../space/search-space.js';
 import type { TrainedModel } from '../train/trained-model.js';
-import { nestedMagnitudeKeep } from '../prune/nested-keep.js';
+import { magnitudeOrders, nestedMagnitudeKeep } from '../prune/nested-keep.js';
 import { fineTuneJoint } from '../prune/fine-tune-joint.js';
 import { toModelSpec } from '../prune/to-model-spec.js';
 import type { Evaluation, Evaluator } from './evaluator.js';
 import { runtimeAccuracy } from './runtime-accuracy.js';
+import type { AccuracyEstimator } from '../accuracy/accuracy-estimator.js';
 
 export interface AnalyticEvaluatorOptions {
   dense: TrainedModel;
@@ -21,17 +22,22 @@ export interface AnalyticEvaluatorOptions {
   modeNames: string[];
   profile: DeviceProfile;
   accuracyImages: number;
+  /** Where per-mode accuracy comes from; by default the device runtime on `accuracyImages` validation images. */
+  accuracy?: AccuracyEstimator;
   fineTune?: { epochs: number; batchSize: number; learningRate: number; seed: number; lossWeights: number[]; trainCount: number };
 }
 
 export class AnalyticEvaluator implements Evaluator {
+  private orders: Uint32Array[] | undefined;
   constructor(private readonly o: AnalyticEvaluatorOptions) {}
 
   async evaluate(candidate: Candidate, signal?: AbortSignal): Promise<Evaluation> {
-    const keep = nestedMagnitudeKeep(this.o.dense, candidate.sparsity);
+    this.orders ??= magnitudeOrders(this.o.dense);
+    const keep = nestedMagnitudeKeep(this.o.dense, candidate.sparsity, this.orders);
     const tuned = this.o.fineTune ? await fineTuneJoint(this.o.dense, keep, this.o.dataset, { ...this.o.fineTune, signal }) : this.o.dense;
     const bytes = writePackage(toModelSpec(tuned, keep, { name: 'predicted', modeNames: this.o.modeNames }));
     const pkg = readPackage(bytes);
+    const estimated = this.o.accuracy ? await this.o.accuracy.estimate(candidate, signal) : undefined;
     return {
       candidate,
       costSource: 'predicted',
@@ -40,7 +46,7 @@ export class AnalyticEvaluator implements Evaluator {
         const model = extract(pkg, k);
         const cost = estimateInference(this.o.profile, model.ops, model.inputLength);
         return {
-          accuracy: runtimeAccuracy(pkg, k, this.o.dataset.val, this.o.accuracyImages),
+          accuracy: estimated ? estimated[k]! : runtimeAccuracy(pkg, k, this.o.dataset.val, this.o.accuracyImages),
           latencyUs: cost.seconds * 1e6,
           energyUj: cost.energyJ * 1e6,
           sparsity: m.sparsity,

@@ -18,12 +18,23 @@ export function validateSparsity(sparsity: number[][], layers: number): void {
   });
 }
 
-export function nestedMagnitudeKeep(model: TrainedModel, sparsity: number[][]): Int8Array[] {
+/**
+ * Each layer's weight indices by decreasing magnitude (ties by index). Sorting dominates the cost
+ * of building masks, so callers that build many masks for one model compute this once.
+ */
+export function magnitudeOrders(model: TrainedModel): Uint32Array[] {
+  return model.params.map((p) => {
+    const mag = p.weights.map(Math.abs);
+    return Uint32Array.from({ length: p.weights.length }, (_, i) => i).sort((a, b) => mag[b]! - mag[a]! || a - b);
+  });
+}
+
+export function nestedMagnitudeKeep(model: TrainedModel, sparsity: number[][], orders: Uint32Array[] = magnitudeOrders(model)): Int8Array[] {
   validateSparsity(sparsity, model.params.length);
   return model.params.map((p, l) => {
     const n = p.weights.length;
-    // rank weights by magnitude once; mode m keeps the top (1 - s_m) n of them
-    const order = Array.from({ length: n }, (_, i) => i).sort((a, b) => Math.abs(p.weights[b]!) - Math.abs(p.weights[a]!) || a - b);
+    // mode m keeps the top (1 - s_m) n weights by magnitude
+    const order = orders[l]!;
     const keep = new Int8Array(n).fill(-1);
     for (let m = sparsity.length - 1; m >= 0; m--) {
       const kept = Math.max(1, Math.round(n * (1 - sparsity[m]![l]!)));

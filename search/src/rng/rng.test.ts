@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createRng } from './rng.js';
+import { createRng, restoreRng } from './rng.js';
 
 describe('seeded rng', () => {
   it('repeats its sequence for a seed and differs between seeds', () => {
@@ -41,5 +41,14 @@ describe('seeded rng', () => {
     expect([...a].sort((x, y) => x - y)).toEqual(Array.from({ length: 50 }, (_, i) => i));
     const f1 = createRng(5).fork(); const f2 = createRng(5).fork();
     expect(f1.next()).toBe(f2.next());
+  });
+
+  it('state() → JSON → restoreRng continues the same sequence; a bad state is a typed error', () => {
+    const a = createRng(11);
+    for (let i = 0; i < 7; i++) a.next();
+    const b = restoreRng(JSON.parse(JSON.stringify(a.state())) as number[]);
+    expect(Array.from({ length: 20 }, () => b.next())).toEqual(Array.from({ length: 20 }, () => a.next()));
+    expect(() => restoreRng([1, 2, 3])).toThrow(expect.objectContaining({ code: 'SNAPSHOT_INVALID' }));
+    expect(() => restoreRng([1, 2, 3, -1])).toThrow(expect.objectContaining({ code: 'SNAPSHOT_INVALID' }));
   });
 });

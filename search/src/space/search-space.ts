@@ -74,4 +74,14 @@ export class SearchSpace {
     for (let k = m - 1; k >= 0; k--) s[k]![l] = Math.min(s[k]![l]!, s[m]![l]!);
     return this.repair({ sparsity: s });
   }
+
+  /**
+   * Uniform crossover by layer: each layer's whole column (its sparsity in every mode) comes from
+   * one parent, so the per-layer nesting of both parents carries over; `repair` then restores
+   * strictly sparser modes where the mix made two equal.
+   */
+  crossover(a: Candidate, b: Candidate, rng: Rng): Candidate {
+    const from = Array.from({ length: this.o.layers }, () => (rng.next() < 0.5 ? a : b));
+    return this.repair({ sparsity: a.sparsity.map((row, m) => row.map((_, l) => from[l]!.sparsity[m]![l]!)) });
+  }
 }

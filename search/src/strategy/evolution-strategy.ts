@@ -6,7 +6,7 @@
  */
 import type { Rng } from '../rng/rng.js';
 import type { Candidate, SearchSpace } from '../space/search-space.js';
-import type { Scored, SearchStrategy } from './search-strategy.js';
+import { rngFrom, snapshotState, type Scored, type SearchStrategy, type StrategySnapshot } from './search-strategy.js';
 
 export interface EvolutionOptions {
   population: number;
@@ -15,7 +15,16 @@ export interface EvolutionOptions {
 
 export class EvolutionStrategy implements SearchStrategy {
   readonly name = 'evolution';
-  constructor(private readonly space: SearchSpace, private readonly rng: Rng, private readonly o: EvolutionOptions) {}
+  constructor(private readonly space: SearchSpace, private rng: Rng, private readonly o: EvolutionOptions) {}
+
+  /** Proposals depend only on the history and the RNG, so the RNG is the whole state. */
+  snapshot(): StrategySnapshot {
+    return { strategy: this.name, version: 1, state: { rng: this.rng.state() } };
+  }
+
+  restore(snapshot: StrategySnapshot): void {
+    this.rng = rngFrom(snapshotState(snapshot, this.name));
+  }
 
   propose(history: readonly Scored[]): Candidate {
     const seen = new Set(history.map((h) => this.space.key(h.evaluation.candidate)));

@@ -1,0 +1,177 @@
+/**
+ * REINFORCE with a recurrent controller (Williams 1992; Zoph & Le's NAS controller), the EVE
+ * paper's search method. A GRU reads its previous decision and emits, for each mode (densest
+ * first) and each layer, a distribution over the sparsity choices; choices below the previous
+ * mode's for the same layer are masked out, so every sample nests. After each evaluation the
+ * controller takes one gradient step on −(R − b)/σ · Σ log π(a), where b is an exponential moving
+ * average of the reward (the baseline) and σ a moving average of its spread (so one learning rate
+ * fits any reward scale). Sampling uses the injected seeded RNG; weights are initialised from it,
+ * so a run is reproducible. Plain SGD keeps the optimiser stateless: the weights, the RNG, the
+ * baseline and the pending sample are the whole state, which `snapshot` writes as JSON.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { EveError } from '@eve-bench/device-agent';
+import type { Rng } from '../rng/rng.js';
+import type { Candidate, SearchSpace } from '../space/search-space.js';
+import { rngFrom, snapshotState, type Scored, type SearchStrategy, type StrategySnapshot } from './search-strategy.js';
+
+export interface ReinforceOptions {
+  hidden: number;
+  learningRate: number;
+  /** Weight of the old value in the moving-average baseline (e.g. 0.9). */
+  baselineDecay: number;
+  /**
+   * Reward of a scored evaluation. The default is the score's value when feasible, else the
+   * (negative) accuracy margin as a fraction: an infeasible sample still says how far off it was,
+   * so a controller that starts among infeasible candidates has a gradient to climb out.
+   */
+  reward?: (s: Scored) => number;
+}
+
+const MAX_ADVANTAGE = 3;
+const NAMES = ['wz', 'uz', 'bz', 'wr', 'ur', 'br', 'wh', 'uh', 'bh', 'wo', 'bo'] as const;
+type Weights = Record<(typeof NAMES)[number], tf.Variable>;
+
+export class ReinforceStrategy implements SearchStrategy {
+  readonly name = 'reinforce';
+  private readonly w: Weights;
+  private baseline: number | null = null;
+  private spread = 0;
+  /** Actions (choice indices, mode-major) of the proposal awaiting its evaluation. */
+  private pending: number[] | null = null;
+  private readonly steps: number;
+  private readonly k: number;
+
+  constructor(private readonly space: SearchSpace, private rng: Rng, private readonly o: ReinforceOptions) {
+    if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1)) throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0 and baselineDecay in [0, 1)');
+    this.k = space.choices.length;
+    this.steps = space.o.modes * space.o.layers;
+    const h = o.hidden, k = this.k;
+    const shapes: Record<(typeof NAMES)[number], [number, number]> = {
+      wz: [k + 1, h], uz: [h, h], bz: [1, h], wr: [k + 1, h], ur: [h, h], br: [1, h], wh: [k + 1, h], uh: [h, h], bh: [1, h], wo: [h, k], bo: [1, k],
+    };
+    // seeded Glorot-scaled normal initialisation (biases zero), so weights depend on the seed only
+    this.w = Object.fromEntries(NAMES.map((n) => {
+      const [r, c] = shapes[n];
+      const scale = n.startsWith('b') ? 0 : Math.sqrt(2 / (r + c));
+      return [n, tf.variable(tf.tensor2d(Float32Array.from({ length: r * c }, () => this.rng.normal() * scale), [r, c]))];
+    })) as Weights;
+  }
+
+  propose(history: readonly Scored[]): Candidate {
+    const seen = new Set(history.map((h) => this.space.key(h.evaluation.candidate)));
+    let actions = this.sample();
+    // a repeat teaches nothing new: resample a few times before accepting it
+    for (let i = 0; i < 20 && seen.has(this.space.key(this.toCandidate(actions))); i++) actions = this.sample();
+    // a converged policy keeps sampling what it has seen: step to an unseen neighbour instead and
+    // learn from it as if sampled (its choices are valid actions: the space keeps them nested)
+    let c = this.toCandidate(actions);
+    for (let i = 0; i < 50 && seen.has(this.space.key(c)); i++) c = this.space.mutate(c, this.rng);
+    this.pending = c.sparsity.flat().map((s) => this.space.choices.indexOf(s));
+    return c;
+  }
+
+  observe(scored: Scored): void {
+    const actions = this.pending;
+    this.pending = null;
+    if (!actions) return; // an evaluation this controller did not propose
+    const r = this.o.reward ? this.o.reward(scored) : scored.score.feasible ? scored.score.value : Math.min(0, scored.score.margin) / 100;
+    if (!Number.isFinite(r)) throw new EveError('REWARD_INVALID', `REINFORCE got a non-finite reward ${r}`);
+    if (this.baseline === null) { this.baseline = r; return; }
+    const d = this.o.baselineDecay;
+    // spread updated before dividing, so the first surprise after a run of equal rewards scales to
+    // 1 / (1 − d) rather than exploding; clipped so no single reward can collapse the policy
+    this.spread = d * this.spread + (1 - d) * Math.abs(r - this.baseline);
+    const advantage = this.spread > 0 ? Math.max(-MAX_ADVANTAGE, Math.min(MAX_ADVANTAGE, (r - this.baseline) / this.spread)) : 0;
+    this.baseline = d * this.baseline + (1 - d) * r;
+    if (advantage === 0) return;
+    const vars = NAMES.map((n) => this.w[n]);
+    tf.tidy(() => {
+      const { grads } = tf.variableGrads(() => tf.mul(-advantage, this.logProb(actions)) as tf.Scalar, vars);
+      for (const n of NAMES) this.w[n].assign(tf.sub(this.w[n], tf.mul(this.o.learningRate, grads[this.w[n].name]!)));
+    });
+  }
+
+  /** Samples one decision sequence with the seeded RNG from the controller's current policy. */
+  private sample(): number[] {
+    const actions: number[] = [];
+    tf.tidy(() => {
+      let h = tf.zeros([1, this.o.hidden]) as tf.Tensor2D;
+      for (let t = 0; t < this.steps; t++) {
+        const step = this.step(h, actions, t);
+        h = step.h;
+        const p = step.probs.dataSync();
+        let u = this.rng.next();
+        let a = this.k - 1;
+        for (let i = 0; i < this.k; i++) { if (p[i]! > 0 && (u -= p[i]!) < 0) { a = i; break; } }
+        if (p[a] === 0) a = this.floor(actions, t); // rounding left u past the last allowed choice
+        actions.push(a);
+      }
+    });
+    return actions;
+  }
+
+  /** Σ log π(a_t), differentiable, for the given decision sequence (teacher-forced). */
+  private logProb(actions: number[]): tf.Scalar {
+    let h = tf.zeros([1, this.o.hidden]) as tf.Tensor2D;
+    let sum = tf.scalar(0);
+    for (let t = 0; t < this.steps; t++) {
+      const step = this.step(h, actions, t);
+      h = step.h;
+      // a one-hot dot product rather than gather: gather's gradient has no WASM kernel
+      sum = tf.add(sum, tf.sum(tf.mul(tf.log(tf.add(step.probs, 1e-12)), tf.oneHot(actions[t]!, this.k))));
+    }
+    return sum;
+  }
+
+  /** One GRU step on the previous action; the softmax over choices masked for nesting. */
+  private step(hPrev: tf.Tensor2D, actions: number[], t: number): { h: tf.Tensor2D; probs: tf.Tensor1D } {
+    const w = this.w;
+    const x = tf.oneHot([t === 0 ? this.k : actions[t - 1]!], this.k + 1).toFloat() as tf.Tensor2D;
+    const z = tf.sigmoid(tf.add(tf.add(tf.matMul(x, w.wz), tf.matMul(hPrev, w.uz)), w.bz));
+    const r = tf.sigmoid(tf.add(tf.add(tf.matMul(x, w.wr), tf.matMul(hPrev, w.ur)), w.br));
+    const cand = tf.tanh(tf.add(tf.add(tf.matMul(x, w.wh), tf.matMul(tf.mul(r, hPrev), w.uh)), w.bh));
+    const h = tf.add(tf.mul(tf.sub(1, z), hPrev), tf.mul(z, cand)) as tf.Tensor2D;
+    const floor = this.floor(actions, t);
+    const mask = tf.tensor1d(Array.from({ length: this.k }, (_, i) => (i < floor ? -1e9 : 0)));
+    const probs = tf.softmax(tf.add(tf.add(tf.matMul(h, w.wo), w.bo).reshape([this.k]), mask)) as tf.Tensor1D;
+    return { h, probs };
+  }
+
+  /** The lowest allowed choice at step t: the same layer's choice in the previous mode. */
+  private floor(actions: number[], t: number): number {
+    return t >= this.space.o.layers ? actions[t - this.space.o.layers]! : 0;
+  }
+
+  private toCandidate(actions: number[]): Candidate {
+    const L = this.space.o.layers;
+    return this.space.repair({ sparsity: Array.from({ length: this.space.o.modes }, (_, m) => actions.slice(m * L, (m + 1) * L).map((a) => this.space.choices[a]!)) });
+  }
+
+  snapshot(): StrategySnapshot {
+    const weights = Object.fromEntries(NAMES.map((n) => [n, Array.from(this.w[n].dataSync())]));
+    return { strategy: this.name, version: 1, state: { rng: this.rng.state(), weights, baseline: this.baseline, spread: this.spread, pending: this.pending } };
+  }
+
+  restore(snapshot: StrategySnapshot): void {
+    const s = snapshotState(snapshot, this.name);
+    const weights = s.weights as Record<string, unknown> | undefined;
+    const ok = typeof weights === 'object' && weights !== null && NAMES.every((n) => Array.isArray(weights[n]) && (weights[n] as unknown[]).length === this.w[n].size && (weights[n] as unknown[]).every(Number.isFinite));
+    const pending = s.pending;
+    const pendingOk = pending === null || (Array.isArray(pending) && pending.length === this.steps && pending.every((a) => Number.isInteger(a) && a >= 0 && a < this.k));
+    if (!ok || !pendingOk || !(s.baseline === null || Number.isFinite(s.baseline)) || !Number.isFinite(s.spread)) {
+      throw new EveError('SNAPSHOT_INVALID', `a REINFORCE snapshot needs weights for a ${this.o.hidden}-unit controller over ${this.k} choices, a baseline, a spread and the pending sample`);
+    }
+    const rng = rngFrom(s);
+    for (const n of NAMES) this.w[n].assign(tf.tensor(weights![n] as number[], this.w[n].shape));
+    this.rng = rng;
+    this.baseline = s.baseline as number | null;
+    this.spread = s.spread as number;
+    this.pending = pending as number[] | null;
+  }
+
+  /** Frees the controller's tensors. */
+  dispose(): void {
+    for (const n of NAMES) this.w[n].dispose();
+  }
+}
