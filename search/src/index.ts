@@ -20,3 +20,6 @@ export * from './strategy/run-search.js';
 export * from './evaluator/runtime-accuracy.js';
 export * from './evaluator/analytic-evaluator.js';
 export * from './predictor/calibrated-predictor.js';
+export * from './data/npy.js';
+export * from './data/user-data.js';
+export * from './train/checkpoint.js';
