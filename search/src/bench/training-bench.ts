@@ -1,0 +1,37 @@
+/**
+ * `npm run bench -w search` (training part): dense LeNet-5 and LeNet-300-100 on full MNIST.
+ * Writes its figures under the `training` key of bench/results/search.json (other keys belong
+ * to other parts of the benchmark) and prints a table.
+ */
+import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { initWasmBackend } from '../train/backend.js';
+import { loadMnist } from '../data/mnist.js';
+import { denseModel, type DenseFigures } from './dense-phase.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const work = join(root, 'bench', 'work');
+const resultsFile = join(root, 'bench', 'results', 'search.json');
+const log = (s: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
+
+async function main(): Promise<void> {
+  const only = process.argv[2];
+  mkdirSync(work, { recursive: true });
+  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  await initWasmBackend();
+  const data = await loadMnist({ trainCount: 55_000, valCount: 5_000, testCount: 10_000, seed: 1 });
+  const dense: DenseFigures[] = [];
+  for (const network of ['lenet-300-100', 'lenet-5']) {
+    if (only && only !== network && only !== 'dense') continue;
+    const { figures } = await denseModel(network, data, work, 1, log);
+    dense.push(figures);
+    log(`${network}: dense test accuracy ${(figures.testAccuracy * 100).toFixed(2)} % in ${figures.trainSeconds.toFixed(0)} s`);
+  }
+  const all = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
+  all.training = { measuredAt: new Date().toISOString(), dense };
+  writeFileSync(resultsFile, JSON.stringify(all, null, 2));
+  console.log('network         epochs  test acc  train s  images/s');
+  for (const d of dense) console.log(`${d.network.padEnd(15)} ${String(d.epochs).padStart(6)}  ${(d.testAccuracy * 100).toFixed(2).padStart(7)}%  ${d.trainSeconds.toFixed(0).padStart(7)}  ${d.imagesPerSecond.toFixed(0).padStart(8)}`);
+}
+
+main().catch((e) => { console.error(e); process.exit(1); });
