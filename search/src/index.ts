@@ -23,3 +23,6 @@ export * from './predictor/calibrated-predictor.js';
 export * from './data/npy.js';
 export * from './data/user-data.js';
 export * from './train/checkpoint.js';
+export * from './supernet/sandwich.js';
+export * from './supernet/supernet-estimator.js';
+export * from './evaluator/supernet-evaluator.js';

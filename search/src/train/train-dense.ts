@@ -50,7 +50,7 @@ async function restore(v: GraphVars, optimizer: tf.AdamOptimizer, c: TrainCheckp
  * continues as if it had never stopped (same data order, same optimizer state).
  */
 export async function trainLoop(
-  v: GraphVars, data: Dataset, o: TrainOptions, lossOf: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Scalar, afterStep?: () => void,
+  v: GraphVars, data: Dataset, o: TrainOptions, lossOf: (x: tf.Tensor2D, y: tf.Tensor2D, at: { epoch: number; batch: number }) => tf.Scalar, afterStep?: () => void,
   trainSplit: Split = data.train,
 ): Promise<void> {
   const decay = o.lrDecay ?? 1;
@@ -78,7 +78,7 @@ export async function trainLoop(
       for (let b = epoch === startEpoch ? startBatch : 0; b < batches; b++) {
         o.signal?.throwIfAborted();
         const { x, y } = batchTensors(trainSplit, order.slice(b * o.batchSize, (b + 1) * o.batchSize), data.features, data.classes);
-        const cost = optimizer.minimize(() => lossOf(x, y), true, [...v.w, ...v.b]);
+        const cost = optimizer.minimize(() => lossOf(x, y, { epoch, batch: b }), true, [...v.w, ...v.b]);
         afterStep?.();
         x.dispose(); y.dispose();
         if (cost && (b % 25 === 0 || b === batches - 1)) o.onProgress?.({ epoch, batch: b + 1, batches, loss: (await cost.data())[0]! });
