@@ -26,3 +26,4 @@ export * from './train/checkpoint.js';
 export * from './supernet/sandwich.js';
 export * from './supernet/supernet-estimator.js';
 export * from './evaluator/supernet-evaluator.js';
+export * from './journal/search-journal.js';

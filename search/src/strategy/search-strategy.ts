@@ -13,4 +13,7 @@ export interface SearchStrategy {
   propose(history: readonly Scored[]): Candidate;
   /** Told of every scored evaluation, in order (optional: history-based strategies need not keep state). */
   observe?(scored: Scored): void;
+  /** JSON state after the last observe (for durable searches); with `restore`, resuming needs no replay. */
+  snapshot?(): unknown;
+  restore?(state: unknown): void;
 }
