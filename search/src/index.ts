@@ -27,3 +27,6 @@ export * from './supernet/sandwich.js';
 export * from './supernet/supernet-estimator.js';
 export * from './evaluator/supernet-evaluator.js';
 export * from './journal/search-journal.js';
+export * from './pipeline/pareto.js';
+export * from './pipeline/report.js';
+export * from './pipeline/search-pipeline.js';

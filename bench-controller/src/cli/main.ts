@@ -11,6 +11,7 @@ import { isEveError } from '@eve-bench/device-agent';
 import { registerDemo } from './demo-command.js';
 import { registerLab } from './lab-command.js';
 import { registerPackage } from './package-command.js';
+import { registerSearch } from './search-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('eve')
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerLab(program);
   registerPackage(program);
+  registerSearch(program);
   return program;
 }
 
