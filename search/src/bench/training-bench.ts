@@ -32,7 +32,10 @@ async function main(): Promise<void> {
     search.push(await searchFigures(network, model, data, work, 1, log));
   }
   const all = existsSync(resultsFile) ? (JSON.parse(readFileSync(resultsFile, 'utf8')) as Record<string, unknown>) : {};
-  all.training = { measuredAt: new Date().toISOString(), dense, search };
+  // several runs (one per network) may fill the key in turn: merge by network
+  const prev = (all.training ?? {}) as { dense?: DenseFigures[]; search?: SearchFigures[] };
+  const merge = <T extends { network: string }>(old: T[] | undefined, fresh: T[]) => [...(old ?? []).filter((o) => !fresh.some((f) => f.network === o.network)), ...fresh];
+  all.training = { measuredAt: new Date().toISOString(), dense: merge(prev.dense, dense), search: merge(prev.search, search) };
   writeFileSync(resultsFile, JSON.stringify(all, null, 2));
   console.log('network         epochs  test acc  train s  images/s');
   for (const d of dense) console.log(`${d.network.padEnd(15)} ${String(d.epochs).padStart(6)}  ${(d.testAccuracy * 100).toFixed(2).padStart(7)}%  ${d.trainSeconds.toFixed(0).padStart(7)}  ${d.imagesPerSecond.toFixed(0).padStart(8)}`);
