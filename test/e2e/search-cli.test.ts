@@ -3,7 +3,7 @@
  * the search and resumed with --resume; and bad configs ending in one clear line.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -75,6 +75,30 @@ describe('eve search', () => {
     expect(second.stdout).toMatch(/winner: evaluation \d+ -> front-0\.eve/);
     expect(readFileSync(join(out, 'summary.txt'), 'utf8')).toContain('after joint fine-tuning');
   }, 200_000);
+
+  it('runs on a user\'s own CSV data with a network given as JSON', async () => {
+    const dir = join(tmp, 'user');
+    const rows = ['t0,t1,t2,t3,t4,t5,label'];
+    // three classes, separable by which of the first three features is largest
+    for (let i = 0; i < 300; i++) {
+      const f = Array.from({ length: 6 }, (_, k) => ((i * 7 + k * 13) % 17) / 17);
+      const label = [0, 1, 2].reduce((b, k) => (f[k]! > f[b]! ? k : b), 0);
+      rows.push([...f.map((v) => v.toFixed(3)), label].join(','));
+    }
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'data.csv'), rows.join('\n'));
+    writeFileSync(join(dir, 'net.json'), JSON.stringify({ name: 'tiny', input: [1, 1, 6], classes: 3, layers: [{ type: 'dense', units: 16 }, { type: 'relu' }, { type: 'dense', units: 3 }] }));
+    writeFileSync(join(dir, 'search.yaml'), [
+      'network: net.json', 'data: { source: files, features: data.csv }', 'training: { epochs: 3, learningRate: 0.01 }',
+      'supernet: { epochs: 1 }', 'search: { budget: 4, accuracyImages: 30, maxDrop: [50, 50, 50] }', 'fineTune: { epochs: 1, winners: 1 }',
+    ].join('\n'));
+    const r = await runEve(['search', '--config', join(dir, 'search.yaml'), '--out', join(dir, 'out')], 60_000);
+    expect(r.code, r.stderr).toBe(0);
+    const report = JSON.parse(readFileSync(join(dir, 'out', 'search.json'), 'utf8'));
+    expect(report.dataset).toContain('data.csv');
+    expect(report.evaluations).toHaveLength(4);
+    expect(existsSync(join(dir, 'out', 'front-0.eve'))).toBe(true);
+  }, 90_000);
 
   it('a bad config ends in one line naming the field, with a non-zero exit', async () => {
     const bad = join(tmp, 'bad.yaml');

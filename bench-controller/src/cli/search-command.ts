@@ -1,5 +1,7 @@
 import type { Command } from 'commander';
-import { initWasmBackend, loadMnist, loadUserData, runSearchPipeline, summarise, type Dataset } from '@eve-bench/search';
+import { readFile } from 'node:fs/promises';
+import { EveError } from '@eve-bench/device-agent';
+import { initWasmBackend, loadMnist, loadUserData, parseNetworkSpec, runSearchPipeline, summarise, type Dataset, type NetworkSpec } from '@eve-bench/search';
 import { loadSearchConfig, type SearchConfig } from '../config/search-config.js';
 import { prepareOutDir } from './demo-command.js';
 
@@ -7,6 +9,20 @@ async function loadData(c: SearchConfig): Promise<Dataset> {
   const d = c.data;
   if (d.source === 'mnist') return loadMnist({ trainCount: d.trainCount, valCount: d.valCount, testCount: d.testCount, seed: c.seed });
   return loadUserData({ features: d.features, labels: d.labels, shape: d.shape, classes: d.classes, valFraction: d.valFraction, testFraction: d.testFraction, seed: c.seed });
+}
+
+/** A built-in network by name, or a JSON network spec file (path already resolved by the config loader). */
+async function loadNetwork(network: string): Promise<string | NetworkSpec> {
+  if (!network.endsWith('.json')) return network;
+  let text: string;
+  try {
+    text = await readFile(network, 'utf8');
+  } catch (e) {
+    throw new EveError('NETWORK_UNREADABLE', `cannot read network ${network} (${(e as NodeJS.ErrnoException).code ?? 'error'})`, { cause: e });
+  }
+  let raw: unknown;
+  try { raw = JSON.parse(text); } catch (e) { throw new EveError('NETWORK_INVALID', `${network}: not JSON`, { cause: e }); }
+  return parseNetworkSpec(raw, network);
 }
 
 export function registerSearch(program: Command): void {
@@ -23,7 +39,7 @@ export function registerSearch(program: Command): void {
       const dataset = await loadData(config);
       const { fineTune, search } = config;
       const report = await runSearchPipeline({
-        dataset, network: config.network, seed: config.seed, profile: config.device.profile,
+        dataset, network: await loadNetwork(config.network), seed: config.seed, profile: config.device.profile,
         dense: config.training, supernet: config.supernet, search, fineTune,
         outDir, resume: opts.resume,
         // everything that shapes the run: a resumed search must be the same search

@@ -30,6 +30,7 @@ const User = z.object({
 
 export const SearchConfig = z.object({
   data: z.discriminatedUnion('source', [Mnist, User]),
+  /** A built-in network name, or a JSON network spec file (`*.json`, relative to the config). */
   network: z.string().min(1),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
   device: z.object({ profile: z.string().min(1).default('stm32l476-m4f') }).strict().default({ profile: 'stm32l476-m4f' }),
@@ -65,8 +66,9 @@ export function parseSearchConfig(text: string, source: string): SearchConfig {
   }
   const c = r.data;
   if (c.fineTune.lossWeights && c.fineTune.lossWeights.length !== c.search.modes) throw new EveError('CONFIG_INVALID', `${source}: fineTune.lossWeights: ${c.fineTune.lossWeights.length} weights for ${c.search.modes} modes`);
+  const base = dirname(resolve(source));
+  if (c.network.endsWith('.json')) c.network = resolve(base, c.network);
   if (c.data.source === 'files') {
-    const base = dirname(resolve(source));
     c.data.features = resolve(base, c.data.features);
     if (c.data.labels) c.data.labels = resolve(base, c.data.labels);
   }
