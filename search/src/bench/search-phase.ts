@@ -10,10 +10,15 @@ import type { Dataset } from '../data/dataset.js';
 import { runSearchPipeline } from '../pipeline/search-pipeline.js';
 import type { TrainedModel } from '../train/trained-model.js';
 
-// Supernet and fine-tuning see 20,000 training images each: what fits the 60-minute budget on 2 shared cores.
-export const SEARCH_RECIPES: Record<string, { maxDropPoints: number; supernetEpochs: number; fineTuneEpochs: number; trainCount: number }> = {
-  'lenet-5': { maxDropPoints: 0.5, supernetEpochs: 1, fineTuneEpochs: 1, trainCount: 20_000 },
-  'lenet-300-100': { maxDropPoints: 1.0, supernetEpochs: 1, fineTuneEpochs: 1, trainCount: 20_000 },
+/**
+ * `maxDropPoints` is the target, judged after fine-tuning; the search's feasibility floors
+ * (`searchDrop`) are looser because supernet estimates come before fine-tuning recovers accuracy.
+ * Sparsities stop at 0.95 per layer: in the first run, 0.98 choices made the sandwich's sparsest
+ * configuration (3 of conv1's 150 weights) hopeless and its gradients wrecked the shared weights.
+ */
+export const SEARCH_RECIPES: Record<string, { maxDropPoints: number; searchDrop: number[]; supernetEpochs: number; fineTuneEpochs: number; trainCount: number }> = {
+  'lenet-5': { maxDropPoints: 0.5, searchDrop: [1, 1.5, 2], supernetEpochs: 1, fineTuneEpochs: 2, trainCount: 55_000 },
+  'lenet-300-100': { maxDropPoints: 1.0, searchDrop: [1.5, 2, 2.5], supernetEpochs: 1, fineTuneEpochs: 2, trainCount: 55_000 },
 };
 
 export interface SearchFigures {
@@ -34,8 +39,8 @@ export async function searchFigures(network: string, dense: TrainedModel, data: 
   const report = await runSearchPipeline({
     dataset: data, network, seed, profile: 'stm32l476-m4f', pretrained: dense,
     dense: { epochs: 0, batchSize: 64, learningRate: 0.001 },
-    supernet: { epochs: r.supernetEpochs, batchSize: 64, learningRate: 0.0005, randomConfigs: 2, trainCount: r.trainCount },
-    search: { strategy: 'evolution', budget: 200, modes: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.96, 0.98], accuracyImages: 1000, maxDrop: [r.maxDropPoints, r.maxDropPoints, r.maxDropPoints] },
+    supernet: { epochs: r.supernetEpochs, batchSize: 64, learningRate: 0.0003, randomConfigs: 2, trainCount: r.trainCount },
+    search: { strategy: 'evolution', budget: 200, modes: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95], accuracyImages: 1000, maxDrop: r.searchDrop },
     fineTune: { epochs: r.fineTuneEpochs, batchSize: 64, learningRate: 0.0003, winners: 1, trainCount: r.trainCount },
     outDir, resume: existsSync(join(outDir, 'journal.jsonl')),
     fingerprint: `bench ${network} seed ${seed} ${JSON.stringify(r)}`,
