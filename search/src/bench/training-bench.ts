@@ -4,7 +4,7 @@
  * to other parts of the benchmark) and prints a table.
  */
 import { mkdirSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { initWasmBackend } from '../train/backend.js';
 import { loadMnist } from '../data/mnist.js';
 import { denseModel, type DenseFigures } from './dense-phase.js';
@@ -12,13 +12,14 @@ import { searchFigures, type SearchFigures } from './search-phase.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const work = join(root, 'bench', 'work');
-const resultsFile = join(root, 'bench', 'results', 'search.json');
+// results go to the repository's bench/results/ beside the other workspaces' figures
+const resultsFile = join(root, '..', 'bench', 'results', 'search.json');
 const log = (s: string) => process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${s}\n`);
 
 async function main(): Promise<void> {
   const only = process.argv[2];
   mkdirSync(work, { recursive: true });
-  mkdirSync(join(root, 'bench', 'results'), { recursive: true });
+  mkdirSync(dirname(resultsFile), { recursive: true });
   await initWasmBackend();
   const data = await loadMnist({ trainCount: 55_000, valCount: 5_000, testCount: 10_000, seed: 1 });
   const dense: DenseFigures[] = [];
