@@ -14,6 +14,7 @@ import { registerDemo } from './demo-command.js';
 import { registerLab } from './lab-command.js';
 import { registerPackage } from './package-command.js';
 import { registerTelemetry } from './telemetry-command.js';
+import { registerSearch } from './search-command.js';
 
 export function buildProgram(): Command {
   const program = new Command('eve')
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerPackage(program);
   registerAgent(program);
   registerTelemetry(program);
+  registerSearch(program);
   return program;
 }
 

@@ -9,36 +9,81 @@ import { createRng } from '../rng/rng.js';
 import { batchTensors, disposeVars, forward, initVars, modelFrom, toTfLayout, varsFromParams, type GraphVars } from './mlp-graph.js';
 import type { PrunableShape } from '../models/network-spec.js';
 import type { TrainedModel, TrainProgress } from './trained-model.js';
+import type { CheckpointStore, TensorState, TrainCheckpoint } from './checkpoint.js';
 
 export interface TrainOptions {
   epochs: number;
   batchSize: number;
   learningRate: number;
   seed: number;
+  /** The learning rate is multiplied by this after every epoch (default 1: constant). */
+  lrDecay?: number;
   onProgress?(p: TrainProgress): void;
   signal?: AbortSignal;
+  /** Save a checkpoint every `everyBatches` batches and at the end of each epoch; resume from one if the store has it. */
+  checkpoint?: { store: CheckpointStore; everyBatches: number; fingerprint: string };
 }
 
-/** Runs `epochs` passes; `lossOf` builds the scalar loss for one batch. Shared by dense and joint training. */
+/** The order of the training examples in `epoch`: a pure function of (seed, epoch), so a resumed run replays it. */
+export function epochOrder(seed: number, epoch: number, count: number): number[] {
+  const order = Array.from({ length: count }, (_, i) => i);
+  createRng(((seed ^ 0x5eed) + Math.imul(epoch + 1, 0x9e3779b1)) >>> 0).shuffle(order);
+  return order;
+}
+
+async function snapshotTensors(ts: Array<{ name: string; tensor: tf.Tensor }>): Promise<TensorState[]> {
+  return Promise.all(ts.map(async (t) => ({ name: t.name, shape: [...t.tensor.shape], data: new Float32Array(await t.tensor.data()) })));
+}
+
+async function restore(v: GraphVars, optimizer: tf.AdamOptimizer, c: TrainCheckpoint, fingerprint: string): Promise<void> {
+  const all = [...v.w, ...v.b];
+  if (c.fingerprint !== fingerprint) throw new EveError('CHECKPOINT_MISMATCH', `the checkpoint belongs to another run (${c.fingerprint}), not ${fingerprint}`);
+  if (c.vars.length !== all.length || c.vars.some((t, i) => t.data.length !== all[i]!.size)) throw new EveError('CHECKPOINT_MISMATCH', 'the checkpoint\'s variables do not match the network');
+  c.vars.forEach((t, i) => tf.tidy(() => all[i]!.assign(tf.tensor(t.data, all[i]!.shape))));
+  // tfjs numbers Adam's moments by position; its names only need to be unique
+  if (c.optimizer.length > 0) await optimizer.setWeights(c.optimizer.map((t) => ({ name: t.name, tensor: tf.tensor(t.data, t.shape) })));
+}
+
+/**
+ * Runs `epochs` passes; `lossOf` builds the scalar loss for one batch. Shared by dense and joint
+ * training. With a checkpoint store, it resumes where the last checkpoint left off and the run
+ * continues as if it had never stopped (same data order, same optimizer state).
+ */
 export async function trainLoop(
-  v: GraphVars, data: Dataset, o: TrainOptions, lossOf: (x: tf.Tensor2D, y: tf.Tensor2D) => tf.Scalar, afterStep?: () => void,
+  v: GraphVars, data: Dataset, o: TrainOptions, lossOf: (x: tf.Tensor2D, y: tf.Tensor2D, at: { epoch: number; batch: number }) => tf.Scalar, afterStep?: () => void,
   trainSplit: Split = data.train,
 ): Promise<void> {
-  const rng = createRng(o.seed ^ 0x5eed);
+  const decay = o.lrDecay ?? 1;
   const optimizer = tf.train.adam(o.learningRate);
-  const order = Array.from({ length: trainSplit.count }, (_, i) => i);
-  const batches = Math.ceil(order.length / o.batchSize);
+  // tfjs fixes Adam's rate at construction but reads the field on every step: this is its schedule hook
+  const setRate = (epoch: number) => { (optimizer as unknown as { learningRate: number }).learningRate = o.learningRate * decay ** epoch; };
+  const batches = Math.ceil(trainSplit.count / o.batchSize);
+  const ck = o.checkpoint;
+  let [startEpoch, startBatch] = [0, 0];
   try {
-    for (let epoch = 0; epoch < o.epochs; epoch++) {
-      rng.shuffle(order);
-      for (let b = 0; b < batches; b++) {
+    const saved = ck ? await ck.store.load() : null;
+    if (saved && ck) {
+      await restore(v, optimizer, saved, ck.fingerprint);
+      [startEpoch, startBatch] = [saved.epoch, saved.batch];
+    }
+    const save = async (epoch: number, batch: number) => {
+      if (!ck) return;
+      const [e, b] = batch >= batches ? [epoch + 1, 0] : [epoch, batch];
+      const vars = await snapshotTensors([...v.w, ...v.b].map((t) => ({ name: t.name, tensor: t })));
+      await ck.store.save({ fingerprint: ck.fingerprint, epoch: e, batch: b, vars, optimizer: await snapshotTensors(await optimizer.getWeights()) });
+    };
+    for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
+      setRate(epoch);
+      const order = epochOrder(o.seed, epoch, trainSplit.count);
+      for (let b = epoch === startEpoch ? startBatch : 0; b < batches; b++) {
         o.signal?.throwIfAborted();
         const { x, y } = batchTensors(trainSplit, order.slice(b * o.batchSize, (b + 1) * o.batchSize), data.features, data.classes);
-        const cost = optimizer.minimize(() => lossOf(x, y), true, [...v.w, ...v.b]);
+        const cost = optimizer.minimize(() => lossOf(x, y, { epoch, batch: b }), true, [...v.w, ...v.b]);
         afterStep?.();
         x.dispose(); y.dispose();
         if (cost && (b % 25 === 0 || b === batches - 1)) o.onProgress?.({ epoch, batch: b + 1, batches, loss: (await cost.data())[0]! });
         cost?.dispose();
+        if (ck && ((b + 1) % ck.everyBatches === 0 || b === batches - 1)) await save(epoch, b + 1);
         if (b % 50 === 0) await new Promise((r) => setImmediate(r)); // let sockets and timers breathe
       }
     }

@@ -1,0 +1,28 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseSearchConfig } from './search-config.js';
+
+describe('eve search config', () => {
+  it('accepts the README example and fills defaults', () => {
+    const readme = readFileSync(new URL('../../../README.md', import.meta.url), 'utf8');
+    const example = /## `eve search`[\s\S]*?```yaml\n([\s\S]*?)```/.exec(readme)![1]!;
+    const c = parseSearchConfig(example, 'README');
+    expect(c.network).toBe('lenet-5');
+    expect(c.search.budget).toBe(200);
+    expect(c.fineTune.batchSize).toBe(64);
+    const min = parseSearchConfig('network: mlp-small\ndata: { source: mnist }\nsearch: { budget: 5 }\n', 'min.yaml');
+    expect(min.search.strategy).toBe('evolution');
+    expect(min.data).toMatchObject({ source: 'mnist', trainCount: 55_000 });
+  });
+
+  it('names the field that is wrong, and resolves data paths against the config file', () => {
+    const bad = (text: string) => () => parseSearchConfig(text, '/cfg/s.yaml');
+    expect(bad('network: x\ndata: { source: mnist }\nsearch: { budget: 5, strategy: greedy }')).toThrow(/s\.yaml: search\.strategy/);
+    expect(bad('network: x\ndata: { source: mnist }\nsearch: { budget: 5 }\nextra: 1')).toThrow(/\(top level\)|extra/);
+    expect(bad('network: x\ndata: { source: ftp }\nsearch: { budget: 5 }')).toThrow(/data\.source/);
+    expect(bad('network: x\ndata: { source: mnist }\nsearch: { budget: 5 }\nfineTune: { lossWeights: [1, 2] }')).toThrow(/2 weights for 3 modes/);
+    expect(bad('network: [x')).toThrow(expect.objectContaining({ code: 'CONFIG_SYNTAX' }));
+    const c = parseSearchConfig('network: x\ndata: { source: files, features: d/x.npy, labels: /abs/y.npy }\nsearch: { budget: 5 }', '/cfg/s.yaml');
+    expect(c.data).toMatchObject({ features: '/cfg/d/x.npy', labels: '/abs/y.npy' });
+  });
+});

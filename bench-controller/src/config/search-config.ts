@@ -1,0 +1,86 @@
+/**
+ * The `eve search --config` file (YAML or JSON), validated with zod. Everything has a default
+ * except what only the user can know; README "eve search" shows an example.
+ */
+import { readFile } from 'node:fs/promises';
+import { dirname, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { EveError } from '@eve-bench/device-agent';
+
+const count = z.number().int().positive();
+const stage = (epochs: number, learningRate: number) => z.object({
+  epochs: count.default(epochs),
+  batchSize: count.default(64),
+  learningRate: z.number().positive().max(1).default(learningRate),
+  lrDecay: z.number().positive().max(1).default(1),
+  trainCount: count.optional(),
+}).strict();
+
+const Mnist = z.object({ source: z.literal('mnist'), trainCount: count.default(55_000), valCount: count.default(5_000), testCount: count.default(10_000) }).strict();
+const User = z.object({
+  source: z.literal('files'),
+  features: z.string().min(1),
+  labels: z.string().min(1).optional(),
+  shape: z.tuple([count, count, count]).optional(),
+  classes: count.optional(),
+  valFraction: z.number().min(0).lt(1).default(0.1),
+  testFraction: z.number().min(0).lt(1).default(0.1),
+}).strict();
+
+export const SearchConfig = z.object({
+  data: z.discriminatedUnion('source', [Mnist, User]),
+  /** A built-in network name, or a JSON network spec file (`*.json`, relative to the config). */
+  network: z.string().min(1),
+  seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+  device: z.object({ profile: z.string().min(1).default('stm32l476-m4f') }).strict().default({ profile: 'stm32l476-m4f' }),
+  training: stage(8, 0.002).default(stage(8, 0.002).parse({})),
+  supernet: stage(2, 0.001).extend({ randomConfigs: z.number().int().min(0).max(8).default(2) }).default({ epochs: 2, batchSize: 64, learningRate: 0.001, lrDecay: 1, randomConfigs: 2 }),
+  search: z.object({
+    strategy: z.enum(['random', 'evolution']).default('evolution'),
+    budget: count.max(100_000),
+    modes: z.number().int().min(1).max(8).default(3),
+    choices: z.array(z.number().min(0).lt(1)).min(1).default([0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.95, 0.97]),
+    accuracyImages: count.default(2000),
+    /** Largest allowed accuracy drop per mode, in points. */
+    maxDrop: z.array(z.number().min(0).max(100)).min(1).default([0.5, 0.5, 0.5]),
+  }).strict(),
+  fineTune: stage(1, 0.0005).extend({ winners: z.number().int().min(1).max(20).default(3), lossWeights: z.array(z.number().min(0)).optional() }).default({ epochs: 1, batchSize: 64, learningRate: 0.0005, lrDecay: 1, winners: 3 }),
+}).strict();
+
+export type SearchConfig = z.infer<typeof SearchConfig>;
+
+/** Parses and validates; relative data paths are resolved against the config file's folder. */
+export function parseSearchConfig(text: string, source: string): SearchConfig {
+  let raw: unknown;
+  try {
+    raw = parseYaml(text);
+  } catch (e) {
+    throw new EveError('CONFIG_SYNTAX', `${source}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`, { cause: e });
+  }
+  const r = SearchConfig.safeParse(raw ?? {});
+  if (!r.success) {
+    const first = r.error.issues[0]!;
+    const where = first.path.length ? first.path.join('.') : '(top level)';
+    throw new EveError('CONFIG_INVALID', `${source}: ${where}: ${first.message}`);
+  }
+  const c = r.data;
+  if (c.fineTune.lossWeights && c.fineTune.lossWeights.length !== c.search.modes) throw new EveError('CONFIG_INVALID', `${source}: fineTune.lossWeights: ${c.fineTune.lossWeights.length} weights for ${c.search.modes} modes`);
+  const base = dirname(resolve(source));
+  if (c.network.endsWith('.json')) c.network = resolve(base, c.network);
+  if (c.data.source === 'files') {
+    c.data.features = resolve(base, c.data.features);
+    if (c.data.labels) c.data.labels = resolve(base, c.data.labels);
+  }
+  return c;
+}
+
+export async function loadSearchConfig(path: string): Promise<SearchConfig> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (e) {
+    throw new EveError('CONFIG_UNREADABLE', `cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
+  }
+  return parseSearchConfig(text, path);
+}
