@@ -31,7 +31,7 @@ export class SupernetEvaluator implements Evaluator {
   async evaluate(candidate: Candidate, signal?: AbortSignal): Promise<Evaluation> {
     signal?.throwIfAborted();
     const costs = packageCosts(this.supernet.model, this.estimator.keep(candidate), this.profile, this.modeNames);
-    const accuracy = this.estimator.estimate(candidate);
+    const accuracy = this.estimator.estimateNow(candidate);
     // yield between candidates so progress output and signals get through
     await new Promise((r) => setImmediate(r));
     return { candidate, costSource: 'predicted', packageBytes: costs.packageBytes, modes: costs.modes.map((m, k) => ({ ...m, accuracy: accuracy[k]! })) };

@@ -38,7 +38,7 @@ describe('sandwich supernet', () => {
   it('scores sparse modes far better than the dense weights do, without per-candidate fine-tuning', async () => {
     const supernet = await trainSandwich(dense, data, { epochs: 1, batchSize: 64, learningRate: 0.001, seed: 2, choices, trainCount: 2000 });
     const estimator = new SupernetAccuracyEstimator(supernet, data.val);
-    const est = estimator.estimate({ sparsity: sparse });
+    const est = estimator.estimateNow({ sparsity: sparse });
     const before = keepFromRanks(supernet.ranks, sparse);
     const denseSparsest = evaluateAccuracy(dense, data.val, before, 2);
     expect(est).toHaveLength(3);
