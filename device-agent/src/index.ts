@@ -42,3 +42,4 @@ export * from './virtual/faults.js';
 export * from './protocol/linux-host.js';
 export * from './protocol/package-store.js';
 export * from './protocol/board-fault.js';
+export * from './bench/timing.js';

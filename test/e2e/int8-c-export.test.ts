@@ -24,7 +24,7 @@ beforeAll(async () => {
   await initWasmBackend();
   data = await loadMnist({ trainCount: 6000, valCount: 0, testCount: TEST_IMAGES, seed: 3 });
   const model = await trainDense(getNetworkSpec('mlp-small'), data, { epochs: 2, batchSize: 64, learningRate: 0.002, seed: 3 });
-  const keep = nestedMagnitudeKeep(model, [[0.5, 0.5, 0.5], [0.7, 0.7, 0.6], [0.8, 0.8, 0.7]]);
+  const keep = nestedMagnitudeKeep(model, [[0.5, 0.5, 0.4], [0.6, 0.6, 0.5], [0.7, 0.7, 0.6]]);
   const bytes = writePackage(toModelSpec(model, keep, { name: 'mlp-small-3', modeNames: ['high', 'mid', 'low'] }));
   writeFileSync(join(dir, 'float.eve'), bytes);
   floatPkg = readPackage(bytes);

@@ -8,7 +8,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
-import { EveError, extract, loadBenchModels, type EvePackage } from '@eve-bench/device-agent';
+import { EveError, extract, loadBenchModels, median, timePerCall, type EvePackage } from '@eve-bench/device-agent';
 import { initWasmBackend } from '../train/backend.js';
 
 /** The dense package as TensorFlow.js ops: weights converted once to tf layout, kept as tensors. */
@@ -42,18 +42,6 @@ function tfModel(pkg: EvePackage): (x: Float32Array) => Float32Array {
   };
 }
 
-function timePerCall(fn: () => void, minMs = 50): number {
-  let n = 1;
-  for (;;) {
-    const t0 = performance.now();
-    for (let i = 0; i < n; i++) fn();
-    const dt = performance.now() - t0;
-    if (dt >= minMs) return dt / n;
-    n *= 2;
-  }
-}
-
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 const argmax = (y: ArrayLike<number>) => { let b = 0; for (let i = 1; i < y.length; i++) if (y[i]! > y[b]!) b = i; return b; };
 
 async function main() {

@@ -63,6 +63,13 @@ describe('durable search', () => {
     expect(readFileSync(path, 'utf8').trim().split('\n')).toHaveLength(6);
     expect(() => SearchJournal.open(path, 'other run', true)).toThrow(expect.objectContaining({ code: 'JOURNAL_MISMATCH' }));
     expect(() => SearchJournal.open(path, 'run', false)).toThrow(expect.objectContaining({ code: 'JOURNAL_EXISTS' }));
+    // a journal without strategy snapshots is resumed by replay, which checks every proposal
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => {
+      const r = JSON.parse(l) as Record<string, unknown>;
+      delete r['snapshot'];
+      return JSON.stringify(r);
+    });
+    writeFileSync(path, `${lines.join('\n')}\n`);
     const diverged = SearchJournal.open(path, 'run', true);
     await expect(runSearch({ space, strategy: new RandomStrategy(space, createRng(2)), evaluator: counting(), budget: 6, score, journal: diverged })).rejects.toMatchObject({ code: 'JOURNAL_DIVERGED' });
     diverged.close();
