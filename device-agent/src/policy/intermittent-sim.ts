@@ -23,6 +23,8 @@ export interface SimOptions {
   sleepPowerW: number;
   policy: (i: PolicyInput) => number | null;
   options: PolicyOptions;
+  /** Whether the board knows its capacitor's usable capacity (default: yes; it is a board constant). */
+  knowsCapacity?: boolean;
 }
 
 export interface SimReport {
@@ -45,7 +47,7 @@ export function simulateIntermittent(o: SimOptions): SimReport {
   let estimate = powerAt(o.trace, 0);
   for (let t = 0; t + o.periodS <= duration; t += o.periodS) {
     r.requests++;
-    const choice = o.policy({ storedEnergyJ: e, harvestPowerW: estimate, modes: o.modes, deadlineS: o.periodS, previousMode: prev, options: o.options });
+    const choice = o.policy({ storedEnergyJ: e, harvestPowerW: estimate, modes: o.modes, deadlineS: o.periodS, previousMode: prev, options: o.options, capacityJ: o.knowsCapacity === false ? undefined : eMax });
     let busy = 0;
     if (choice !== null) {
       const m = o.modes[choice]!;

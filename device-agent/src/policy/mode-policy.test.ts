@@ -40,6 +40,19 @@ describe('mode policy', () => {
     expect(selectMode({ ...budgetFor(30e-6), previousMode: 2 })).toBe(1);
   });
 
+  it('with a known capacity, upgrades from the cheapest mode only with energy a full capacitor would clip', () => {
+    const capacityJ = 300e-6;
+    // half full, little harvest: the cheapest mode, though the surplus would pay for the densest
+    expect(selectMode({ ...base, capacityJ, storedEnergyJ: 150e-6, harvestPowerW: 10e-6 })).toBe(2);
+    // full, and the next second brings 20 µJ more than the capacitor holds after the cheapest mode:
+    // 16.1 + 20 covers mode 1 (25.2 µJ) but not mode 0 (79.8 µJ)
+    expect(selectMode({ ...base, capacityJ, storedEnergyJ: capacityJ, harvestPowerW: 36.1e-6 })).toBe(1);
+    // a lot would be clipped: the most accurate mode
+    expect(selectMode({ ...base, capacityJ, storedEnergyJ: capacityJ, harvestPowerW: 1e-3 })).toBe(0);
+    // nothing fits what is stored: skip
+    expect(selectMode({ ...base, capacityJ, storedEnergyJ: 30e-6, harvestPowerW: 0 })).toBeNull();
+  });
+
   it('completes more correct inferences than every single-model baseline on every bundled trace', () => {
     for (const trace of bundledTraces()) {
       const run = (m: ModeCost[], policy: typeof selectMode) =>

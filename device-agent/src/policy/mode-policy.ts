@@ -5,6 +5,12 @@
  * mode it can afford without emptying the capacitor, where "afford" means the energy the next
  * period will harvest plus a share of the stored surplus; a hysteresis margin keeps it from
  * flapping between two modes on noise in the harvest estimate.
+ *
+ * When the board knows how much its capacitor holds (`capacityJ`), it spends on accuracy only
+ * what it would otherwise lose: a denser mode is chosen only if the extra energy it costs over the
+ * cheapest mode would have been clipped by a full capacitor before the next request. Denser modes
+ * buy little accuracy for a lot of energy, so when energy is scarce every joule goes to the mode
+ * that answers most requests (measured on the bundled traces: BENCHMARKS.md, policy table).
  */
 export interface ModeCost {
   energyJ: number;
@@ -22,6 +28,8 @@ export interface PolicyInput {
   deadlineS: number;
   previousMode: number | null;
   options: PolicyOptions;
+  /** Usable energy of a full capacitor; with it the policy spends on accuracy only what a full capacitor would clip. */
+  capacityJ?: number;
 }
 
 export interface PolicyOptions {
@@ -36,6 +44,7 @@ export interface PolicyOptions {
 export const DEFAULT_POLICY: PolicyOptions = { reserveJ: 20e-6, horizonPeriods: 8, hysteresis: 0.1 };
 
 export function selectMode(i: PolicyInput): number | null {
+  if (i.capacityJ !== undefined) return selectSpendingClipped(i, i.capacityJ);
   const { modes, options: o } = i;
   const surplus = Math.max(0, i.storedEnergyJ - o.reserveJ);
   const budget = i.harvestPowerW * i.deadlineS + surplus / o.horizonPeriods;
@@ -56,6 +65,18 @@ export function selectMode(i: PolicyInput): number | null {
   modes.forEach((m, k) => { if (m.latencyS <= i.deadlineS && (cheapest < 0 || m.energyJ < modes[cheapest]!.energyJ)) cheapest = k; });
   if (cheapest >= 0 && modes[cheapest]!.energyJ - i.harvestPowerW * modes[cheapest]!.latencyS <= surplus) return cheapest;
   return null;
+}
+
+/** The capacity-aware rule (see the header): the cheapest mode, upgraded only with energy a full capacitor would clip. */
+function selectSpendingClipped(i: PolicyInput, capacityJ: number): number | null {
+  const { modes } = i;
+  const surplus = Math.max(0, i.storedEnergyJ - i.options.reserveJ);
+  const fits = modes.map((_, k) => k).filter((k) => modes[k]!.latencyS <= i.deadlineS && modes[k]!.energyJ - i.harvestPowerW * modes[k]!.latencyS <= surplus);
+  if (fits.length === 0) return null;
+  const cheapest = fits.reduce((a, k) => (modes[k]!.energyJ < modes[a]!.energyJ ? k : a), fits[0]!);
+  const clipped = Math.max(0, i.storedEnergyJ + i.harvestPowerW * i.deadlineS - modes[cheapest]!.energyJ - capacityJ);
+  const byAccuracy = [...fits].sort((a, b) => modes[b]!.accuracy - modes[a]!.accuracy || modes[a]!.energyJ - modes[b]!.energyJ);
+  return byAccuracy.find((k) => modes[k]!.energyJ - modes[cheapest]!.energyJ <= clipped) ?? cheapest;
 }
 
 /** A single-model baseline: run its one model whenever the capacitor holds the energy for it. */
