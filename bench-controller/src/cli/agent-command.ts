@@ -8,7 +8,7 @@ import { InvalidArgumentError, type Command } from 'commander';
 import { BoardAgent, EveError, LinuxHost } from '@eve-bench/device-agent';
 import { serveBoard } from '../lab/board-server.js';
 import { SerialTransport } from '../transport/serial-transport.js';
-import { parseIntArg } from './main.js';
+import { parseIntArg } from './args.js';
 
 export interface AgentOptions {
   serial?: string;

@@ -10,7 +10,7 @@ import { NodeUsbScanner } from '../fleet/node-usb-scanner.js';
 import { checkFleet, findBoard, listFleet, type FleetRow } from '../fleet/fleet.js';
 import type { HealthReport } from '../fleet/health-check.js';
 import { FileTelemetrySink, MqttTelemetrySink, TeeSink, type TelemetrySink } from '../telemetry/sink.js';
-import { parseIntArg } from './main.js';
+import { parseIntArg } from './args.js';
 
 interface Common { inventory: string; state?: string; json?: boolean }
 

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { EveError } from '@eve-bench/device-agent';
 import { loadBenchConfig } from '../config/bench-config.js';
 import { runDemo } from '../demo/run-demo.js';
-import { parseIntArg } from './main.js';
+import { parseIntArg } from './args.js';
 
 /** Makes sure `dir` exists and that we can create files in it, before any real work starts. */
 export async function prepareOutDir(dir: string): Promise<string> {

@@ -6,7 +6,7 @@
  */
 import { realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { Command, CommanderError, InvalidArgumentError } from 'commander';
+import { Command, CommanderError } from 'commander';
 import { isEveError } from '@eve-bench/device-agent';
 import { registerAgent } from './agent-command.js';
 import { registerBench } from './bench-command.js';
@@ -31,15 +31,6 @@ export function buildProgram(): Command {
   registerTelemetry(program);
   registerSearch(program);
   return program;
-}
-
-export function parseIntArg(name: string, min: number, max: number) {
-  return (value: string): number => {
-    if (!/^-?\d+$/.test(value)) throw new InvalidArgumentError(`${name} must be a whole number, got '${value}'`);
-    const n = Number(value);
-    if (n < min || n > max) throw new InvalidArgumentError(`${name} must be between ${min} and ${max}, got ${n}`);
-    return n;
-  };
 }
 
 export async function main(argv: string[]): Promise<number> {

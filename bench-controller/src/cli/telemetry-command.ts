@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { TelemetryBridge } from '../telemetry/bridge/bridge.js';
 import { SpoolingMqttSink } from '../telemetry/spooling-sink.js';
 import { runSimulatedBoards } from '../telemetry/simulated-boards.js';
-import { parseIntArg } from './main.js';
+import { parseIntArg } from './args.js';
 
 function untilSignal(): Promise<void> {
   return new Promise<void>((resolve) => {
