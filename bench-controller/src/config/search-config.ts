@@ -2,11 +2,10 @@
  * The `eve search --config` file (YAML or JSON), validated with zod. Everything has a default
  * except what only the user can know; README "eve search" shows an example.
  */
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { EveError } from '@eve-bench/device-agent';
+import { parseConfigText, readConfigFile } from './bench-config.js';
 
 const count = z.number().int().positive();
 const stage = (epochs: number, learningRate: number) => z.object({
@@ -52,19 +51,7 @@ export type SearchConfig = z.infer<typeof SearchConfig>;
 
 /** Parses and validates; relative data paths are resolved against the config file's folder. */
 export function parseSearchConfig(text: string, source: string): SearchConfig {
-  let raw: unknown;
-  try {
-    raw = parseYaml(text);
-  } catch (e) {
-    throw new EveError('CONFIG_SYNTAX', `${source}: not valid YAML/JSON: ${(e as Error).message.split('\n')[0]}`, { cause: e });
-  }
-  const r = SearchConfig.safeParse(raw ?? {});
-  if (!r.success) {
-    const first = r.error.issues[0]!;
-    const where = first.path.length ? first.path.join('.') : '(top level)';
-    throw new EveError('CONFIG_INVALID', `${source}: ${where}: ${first.message}`);
-  }
-  const c = r.data;
+  const c = parseConfigText(SearchConfig, text, source);
   if (c.fineTune.lossWeights && c.fineTune.lossWeights.length !== c.search.modes) throw new EveError('CONFIG_INVALID', `${source}: fineTune.lossWeights: ${c.fineTune.lossWeights.length} weights for ${c.search.modes} modes`);
   const base = dirname(resolve(source));
   if (c.network.endsWith('.json')) c.network = resolve(base, c.network);
@@ -76,11 +63,5 @@ export function parseSearchConfig(text: string, source: string): SearchConfig {
 }
 
 export async function loadSearchConfig(path: string): Promise<SearchConfig> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (e) {
-    throw new EveError('CONFIG_UNREADABLE', `cannot read config ${path}: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`, { cause: e });
-  }
-  return parseSearchConfig(text, path);
+  return parseSearchConfig(await readConfigFile(path), path);
 }

@@ -5,10 +5,9 @@
  * probabilities, and an MCU would not compute them).
  */
 import { EveError } from '../errors/eve-error.js';
-import type { EvePackage, Int8Storage, PackageLayer } from '../format/package-types.js';
+import type { EvePackage, Int8Storage } from '../format/package-types.js';
 import { quantizeInput } from '../quant/fixed-point.js';
-import { convOffsets, type ConvGeometry } from './conv-kernels.js';
-import { modeOps, type LayerOps } from './extract.js';
+import { layoutWorkspace, modeOps, type LayerOps, type WorkspaceOf } from './extract.js';
 import { argmaxI8, convDenseI8, convRowPrefixSparseI8, denseI8, maxPoolI8, reluI8InPlace, rowPrefixSparseI8 } from './int8-kernels.js';
 
 export interface Int8Model {
@@ -22,34 +21,10 @@ export interface Int8Model {
 }
 
 /** int8 activation memory for a package, shared by its modes (as an MCU reserves SRAM once). */
-export interface Int8Workspace {
-  input: Int8Array;
-  outs: Int8Array[];
-  conv: Array<ConvGeometry | undefined>;
-}
-
-function outputSize(l: PackageLayer): number | undefined {
-  if (l.kind === 'dense') return l.outFeatures;
-  if (l.kind === 'conv2d' || l.kind === 'maxpool') return l.output[0] * l.output[1] * l.output[2];
-  return undefined;
-}
+export type Int8Workspace = WorkspaceOf<Int8Array>;
 
 export function createInt8Workspace(pkg: EvePackage): Int8Workspace {
-  let widest = Math.max(1, pkg.outputs);
-  for (const l of pkg.layers) widest = Math.max(widest, outputSize(l) ?? 0);
-  const bufs = [new Int8Array(widest), new Int8Array(widest)];
-  let flip = 0;
-  const input = new Int8Array(pkg.input[0] * pkg.input[1] * pkg.input[2]);
-  let current = input;
-  const outs = pkg.layers.map((l) => {
-    const n = outputSize(l);
-    if (n !== undefined) current = bufs[flip ^= 1]!.subarray(0, n);
-    return current;
-  });
-  const conv = pkg.layers.map((l) => (l.kind === 'conv2d'
-    ? { inW: l.input[1], inC: l.input[2], outH: l.output[0], outW: l.output[1], outC: l.output[2], cols: l.inFeatures, offsets: convOffsets(l.input[1], l.input[2], l.kernelH, l.kernelW) }
-    : undefined));
-  return { input, outs, conv };
+  return layoutWorkspace(pkg, (n) => new Int8Array(n));
 }
 
 class Int8ExtractedModel implements Int8Model {

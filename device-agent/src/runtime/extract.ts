@@ -68,13 +68,15 @@ export interface RunnableModel {
  * (at deploy, as an MCU reserves SRAM) and shared by every mode, so extraction allocates nothing
  * that grows with the network.
  */
-export interface Workspace {
-  input: Float32Array;
+export interface WorkspaceOf<A extends Float32Array | Int8Array> {
+  input: A;
   /** Output view of each layer (index-aligned with pkg.layers; in-place layers reuse their input). */
-  outs: Float32Array[];
+  outs: A[];
   /** Conv layers' geometry and tap offsets (index-aligned with pkg.layers). */
   conv: Array<ConvGeometry | undefined>;
 }
+
+export type Workspace = WorkspaceOf<Float32Array>;
 
 function outputSize(l: PackageLayer): number | undefined {
   if (l.kind === 'dense') return l.outFeatures;
@@ -82,23 +84,27 @@ function outputSize(l: PackageLayer): number | undefined {
   return undefined;
 }
 
-export function createWorkspace(pkg: EvePackage): Workspace {
-  const inputLength = pkg.input[0] * pkg.input[1] * pkg.input[2];
+/** The workspace layout, in the element type of the number format (float32 or int8). */
+export function layoutWorkspace<A extends Float32Array | Int8Array>(pkg: EvePackage, alloc: (length: number) => A): WorkspaceOf<A> {
   let widest = Math.max(1, pkg.outputs);
   for (const l of pkg.layers) widest = Math.max(widest, outputSize(l) ?? 0);
-  const bufs = [new Float32Array(widest), new Float32Array(widest)];
+  const bufs = [alloc(widest), alloc(widest)];
   let flip = 0;
-  const input = new Float32Array(inputLength);
+  const input = alloc(pkg.input[0] * pkg.input[1] * pkg.input[2]);
   let current = input;
   const outs = pkg.layers.map((l) => {
     const n = outputSize(l);
-    if (n !== undefined) current = bufs[flip ^= 1]!.subarray(0, n);
+    if (n !== undefined) current = bufs[flip ^= 1]!.subarray(0, n) as A;
     return current;
   });
   const conv = pkg.layers.map((l) => (l.kind === 'conv2d'
     ? { inW: l.input[1], inC: l.input[2], outH: l.output[0], outW: l.output[1], outC: l.output[2], cols: l.inFeatures, offsets: convOffsets(l.input[1], l.input[2], l.kernelH, l.kernelW) }
     : undefined));
   return { input, outs, conv };
+}
+
+export function createWorkspace(pkg: EvePackage): Workspace {
+  return layoutWorkspace(pkg, (n) => new Float32Array(n));
 }
 
 interface LayerPlan {
