@@ -34,10 +34,16 @@ export function randomMagnitudeSpec(dims: number[], modes: number[], format: 'de
   return { name: 'bench', input: [1, 1, dims[0]!], outputs: dims[dims.length - 1]!, modes: modes.map((_, i) => ({ name: `m${i}` })), layers };
 }
 
-export function benchRandomNetwork(name: string, dims: number[]) {
+/** The seeded packages the fallback measures: the shared 3-mode one and the dense baseline. */
+export function randomBenchPackages(dims: number[]) {
+  return {
+    shared: readPackage(writePackage(randomMagnitudeSpec(dims, SPARSITY, 'rowPrefixSparse', 1))),
+    dense: readPackage(writePackage(randomMagnitudeSpec(dims, [0], 'dense', 1))),
+  };
+}
+
+export function benchRandomNetwork(name: string, dims: number[], { shared, dense } = randomBenchPackages(dims)) {
   const x = Float32Array.from({ length: dims[0]! }, (_, i) => (i % 7) / 7);
-  const shared = readPackage(writePackage(randomMagnitudeSpec(dims, SPARSITY, 'rowPrefixSparse', 1)));
-  const dense = readPackage(writePackage(randomMagnitudeSpec(dims, [0], 'dense', 1)));
   const separate = SPARSITY.map((s) => writePackage(randomMagnitudeSpec(dims, [s], 'rowPrefixSparse', 1)).length);
   const speed = measureNetworkSpeed(shared, dense, x, separate);
   const modes = speed.modes.map((m) => ({ ...m, accuracy: null as number | null }));

@@ -14,7 +14,7 @@ import { writePackage } from '../format/writer.js';
 import { fuzzReader } from './fuzz.js';
 import { loadBenchModels } from './bench-models.js';
 import { benchTrainedNetwork } from './trained-bench.js';
-import { benchRandomNetwork, randomMagnitudeSpec, RANDOM_NETWORKS, SPARSITY } from './random-bench.js';
+import { benchRandomNetwork, randomBenchPackages, randomMagnitudeSpec, RANDOM_NETWORKS, SPARSITY } from './random-bench.js';
 import { randomBlockSpec } from '../format/random-spec.js';
 import type { PolicyRow, PolicyScenario } from './policy-table.js';
 import { int8Columns, type Int8Columns, type LabelledInputs } from './int8-bench.js';
@@ -22,7 +22,6 @@ import { mnistForBench } from './mnist-for-bench.js';
 import { specFromPackage } from '../format/decode-spec.js';
 import { randomSpec } from '../format/random-spec.js';
 import { quantize } from '../quant/quantize.js';
-import { readPackage } from '../format/reader.js';
 import { getProfile } from '../cost/cost-model.js';
 import type { ModelSpec } from '../format/model-spec.js';
 import type { EvePackage } from '../format/package-types.js';
@@ -78,10 +77,8 @@ function main() {
   const networks: NetworkResult[] = trained
     ? trained.networks.map((n) => withInt8(benchTrainedNetwork(n, trained.test, trained.manifest.profile), n.shared, n.dense, calibrationFor(trained.test.features), testOf(trained.test)))
     : Object.entries(RANDOM_NETWORKS).map(([n, d]) => {
-      // the same seeded packages benchRandomNetwork measured
-      const shared = readPackage(writePackage(randomMagnitudeSpec(d, SPARSITY, 'rowPrefixSparse', 1)));
-      const dense = readPackage(writePackage(randomMagnitudeSpec(d, [0], 'dense', 1)));
-      return withInt8(benchRandomNetwork(n, d), shared, dense, calibrationFor(d[0]!), undefined);
+      const pkgs = randomBenchPackages(d);
+      return withInt8(benchRandomNetwork(n, d, pkgs), pkgs.shared, pkgs.dense, calibrationFor(d[0]!), undefined);
     });
   const fuzzCases = Number(process.env.EVE_FUZZ_CASES ?? 100_000);
   // half the cases on a row-prefix package, half on a block1x4 one
