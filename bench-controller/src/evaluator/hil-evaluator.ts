@@ -10,6 +10,7 @@ import {
   fineTuneJoint, nestedMagnitudeKeep, runtimeAccuracy,
   type Candidate, type Dataset, type Evaluation, type Evaluator, type TrainedModel,
 } from '@eve-bench/search';
+import { EveError } from '@eve-bench/device-agent';
 import { buildPackage, type BuiltPackage } from './package-builder.js';
 import type { Precision } from '../measure/energy-window.js';
 import { measurePackage, type BenchBoard, type MeasureHooks, type PackageMeasurement } from '../measure/measure-package.js';
@@ -44,6 +45,20 @@ export class HilEvaluator implements Evaluator {
     return `candidate-${this.count - 1}`;
   }
 
+  /**
+   * Round-robin over the boards, skipping any whose lifecycle says it failed or is quarantined,
+   * so one board that stops answering overnight does not stop the campaign.
+   */
+  private nextUsableBoard(): BenchBoard {
+    const n = this.o.boards.length;
+    for (let tried = 0; tried < n; tried++) {
+      const board = this.o.boards[this.next++ % n]!;
+      const state = board.lifecycle?.state;
+      if (state !== 'failed' && state !== 'quarantined' && state !== 'off') return board;
+    }
+    throw new EveError('NO_BOARD_AVAILABLE', `all ${n} boards are failed, quarantined or off; run eve bench health to recover them`);
+  }
+
   async evaluate(candidate: Candidate, signal?: AbortSignal): Promise<Evaluation> {
     const index = this.count++;
     const keep = nestedMagnitudeKeep(this.o.dense, candidate.sparsity);
@@ -51,7 +66,7 @@ export class HilEvaluator implements Evaluator {
       ? await fineTuneJoint(this.o.dense, keep, this.o.dataset, { ...this.o.fineTune, signal })
       : this.o.dense;
     const built = buildPackage(tuned, keep, `candidate-${index}`, this.o.modeNames);
-    const board = this.o.boards[this.next++ % this.o.boards.length]!;
+    const board = this.nextUsableBoard();
     const measured = await measurePackage(board, built.pkg, built.bytes, this.o.measureInputs, undefined, this.o.hooks, signal, this.o.precision);
     await this.o.onPackage?.(index, built, measured);
     return {

@@ -13,6 +13,7 @@ import { HarvestReplayer } from '../harvest/replayer.js';
 import type { Precision } from '../measure/energy-window.js';
 import { readbacksFor } from '../measure/readback-stream.js';
 import type { BenchBoard } from '../measure/measure-package.js';
+import { BoardLifecycle } from '../fleet/board-lifecycle.js';
 
 export interface SupplyEndpoint {
   id: string;
@@ -39,6 +40,8 @@ export interface ConnectOptions {
   railVoltageV: number;
   precision: Precision;
   log(line: string): void;
+  /** How long the host waits for a board's reply (default 5000 ms). */
+  boardTimeoutMs?: number;
 }
 
 export async function connectBench(o: ConnectOptions): Promise<BenchSession> {
@@ -71,16 +74,19 @@ export async function connectBench(o: ConnectOptions): Promise<BenchSession> {
         // list function would step on wall-clock time; with 1 s trace steps it saves nothing.
         listMode: false,
       });
+      const lifecycle = new BoardLifecycle(b.id, 'off', (t) => o.log(`board ${t.board}: ${t.from} -> ${t.to} (${t.reason})`));
       await replayer.start(0);
+      lifecycle.move('powered', `supply ${b.supplyId} channel ${b.channel} replaying the harvest trace`);
       const transport = createTransport(b.url, { connectTimeoutMs: 5000 });
       await transport.open();
       closers.push(() => transport.close());
-      const client = new EveBoardClient(transport, { timeoutMs: 5000 });
+      const client = new EveBoardClient(transport, { timeoutMs: o.boardTimeoutMs ?? 5000 });
       closers.push(() => client.close());
       const id = await client.identify();
+      lifecycle.move('ready', `answered hello as ${id.boardId}`);
       await replayer.start((await client.counters()).nowUs);
       const board: BenchBoard = {
-        id: b.id, client, psu, channel: b.channel, readbacks: readbacksFor(psu, b.channel), replayer, precision: o.precision,
+        id: b.id, client, psu, channel: b.channel, readbacks: readbacksFor(psu, b.channel), replayer, precision: o.precision, lifecycle,
       };
       o.log(`board ${b.id}: ${id.boardId} (${id.deviceProfile}, ${id.firmware}) at ${b.url}`);
       boards.push(board);
