@@ -28,6 +28,7 @@ export * from './format/random-spec.js';
 export * from './harvest/bundled.js';
 export * from './policy/mode-policy.js';
 export * from './policy/intermittent-sim.js';
+export * from './policy/harvest-estimate.js';
 export * from './protocol/energyrunner-agent.js';
 export * from './format/int8-section.js';
 export * from './quant/fixed-point.js';

@@ -16,7 +16,7 @@ import { loadBenchModels } from './bench-models.js';
 import { benchTrainedNetwork } from './trained-bench.js';
 import { benchRandomNetwork, randomBenchPackages, randomMagnitudeSpec, RANDOM_NETWORKS, SPARSITY } from './random-bench.js';
 import { randomBlockSpec } from '../format/random-spec.js';
-import type { PolicyRow, PolicyScenario } from './policy-table.js';
+import { formatPolicyTable, type PolicyRow, type PolicyScenario } from './policy-table.js';
 import { int8Columns, type Int8Columns, type LabelledInputs } from './int8-bench.js';
 import { mnistForBench } from './mnist-for-bench.js';
 import { specFromPackage } from '../format/decode-spec.js';
@@ -123,8 +123,7 @@ function printTable(networks: NetworkResult[], fuzz: { cases: number; rejected: 
 
 function printPolicy(network: string, rows: PolicyRow[], scenario: PolicyScenario, profile: string) {
   console.log(`correct inferences per hour, ${network}, modes priced by the ${profile} cost model (${scenario.name}):`);
-  console.log('trace           multi-mode  densest only  sparsest only  dense unpruned  multi-mode wins');
-  for (const p of rows) console.log(`${p.trace.padEnd(14)} ${f(p.multiMode, 0).padStart(11)} ${f(p.densestOnly, 0).padStart(13)} ${f(p.sparsestOnly, 0).padStart(14)} ${f(p.denseUnpruned, 0).padStart(15)}  ${p.multiModeWins ? 'yes' : 'NO'}`);
+  for (const line of formatPolicyTable(rows)) console.log(line);
 }
 
 main();

@@ -3,11 +3,13 @@
  * every `periodS`, as a sensor samples), asking a policy which mode serves each request. Counts
  * completed requests and expected correct ones (Σ accuracy of the modes that ran: an expected
  * value, so the comparison between policies carries no sampling noise). Energy is tracked
- * exactly per segment: harvest in, sleep draw and inferences out, clipped at a full capacitor.
+ * exactly per segment: harvest in, sleep draw and inferences out, clipped at a full capacitor
+ * (the clipped energy is reported: it is what a policy could have spent on accuracy for free).
  */
 import type { HarvestTrace } from '../harvest/trace.js';
 import { powerAt } from '../harvest/trace.js';
 import type { ModeCost, PolicyInput, PolicyOptions } from './mode-policy.js';
+import { observeHarvest, plannedHarvestW, type HarvestEstimate } from './harvest-estimate.js';
 
 export interface StorageSpec {
   capacitanceF: number;
@@ -23,8 +25,6 @@ export interface SimOptions {
   sleepPowerW: number;
   policy: (i: PolicyInput) => number | null;
   options: PolicyOptions;
-  /** Whether the board knows its capacitor's usable capacity (default: yes; it is a board constant). */
-  knowsCapacity?: boolean;
 }
 
 export interface SimReport {
@@ -34,6 +34,9 @@ export interface SimReport {
   perMode: number[];
   hours: number;
   correctPerHour: number;
+  /** Harvested energy lost because the capacitor was full. */
+  clippedJ: number;
+  harvestedJ: number;
 }
 
 export function simulateIntermittent(o: SimOptions): SimReport {
@@ -42,19 +45,27 @@ export function simulateIntermittent(o: SimOptions): SimReport {
   const duration = o.trace.powerW.length * o.trace.stepS;
   let e = eMax / 2;
   let prev: number | null = null;
-  const r: SimReport = { requests: 0, completed: 0, correct: 0, perMode: o.modes.map(() => 0), hours: duration / 3600, correctPerHour: 0 };
-  // the board estimates harvest as the power over the last period (what an ADC on the harvester shows)
-  let estimate = powerAt(o.trace, 0);
+  const r: SimReport = { requests: 0, completed: 0, correct: 0, perMode: o.modes.map(() => 0), hours: duration / 3600, correctPerHour: 0, clippedJ: 0, harvestedJ: 0 };
+  // stores `next` into the capacitor, counting what a full one cannot hold
+  const store = (next: number) => {
+    if (next > eMax) r.clippedJ += next - eMax;
+    return Math.min(eMax, next);
+  };
+  // the board estimates harvest from the power over past periods (what an ADC on the harvester shows)
+  let estimate: HarvestEstimate = observeHarvest(null, powerAt(o.trace, 0), o.periodS, o.options.harvestMeanS);
   for (let t = 0; t + o.periodS <= duration; t += o.periodS) {
     r.requests++;
-    const choice = o.policy({ storedEnergyJ: e, harvestPowerW: estimate, modes: o.modes, deadlineS: o.periodS, previousMode: prev, options: o.options, capacityJ: o.knowsCapacity === false ? undefined : eMax });
+    const choice = o.policy({
+      storedEnergyJ: e, capacityJ: eMax, harvestPowerW: plannedHarvestW(estimate), sleepPowerW: o.sleepPowerW,
+      modes: o.modes, deadlineS: o.periodS, previousMode: prev, options: o.options,
+    });
     let busy = 0;
     if (choice !== null) {
       const m = o.modes[choice]!;
       const harvested = integrate(o.trace, t, t + m.latencyS);
-      const after = Math.min(eMax, e + harvested - m.energyJ);
+      const after = e + harvested - m.energyJ;
       if (after >= 0) {
-        e = after;
+        e = store(after);
         r.completed++;
         r.correct += m.accuracy;
         r.perMode[choice]!++;
@@ -66,8 +77,10 @@ export function simulateIntermittent(o: SimOptions): SimReport {
     }
     const start = t + busy;
     const end = t + o.periodS;
-    e = Math.max(0, Math.min(eMax, e + integrate(o.trace, start, end) - o.sleepPowerW * (end - start)));
-    estimate = integrate(o.trace, t, end) / o.periodS;
+    e = Math.max(0, store(e + integrate(o.trace, start, end) - o.sleepPowerW * (end - start)));
+    const periodJ = integrate(o.trace, t, end);
+    r.harvestedJ += periodJ;
+    estimate = observeHarvest(estimate, periodJ / o.periodS, o.periodS, o.options.harvestMeanS);
   }
   r.correctPerHour = r.hours > 0 ? r.correct / r.hours : 0;
   return r;

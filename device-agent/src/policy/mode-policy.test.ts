@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, selectMode, singleModelPolicy, type ModeCost } from './mode-policy.js';
+import { DEFAULT_POLICY, selectMode, singleModelPolicy, type ModeCost, type PolicyInput } from './mode-policy.js';
 import { simulateIntermittent, type StorageSpec } from './intermittent-sim.js';
 import { bundledTraces } from '../harvest/bundled.js';
+import { isEveError } from '../errors/eve-error.js';
 
 // per-mode costs and accuracies measured by `npm run demo` on the virtual STM32L476 (BENCHMARKS.md)
 const modes: ModeCost[] = [
@@ -13,44 +14,66 @@ const dense: ModeCost[] = [{ energyJ: 122.8e-6, latencyS: 5553e-6, accuracy: 0.9
 const storage: StorageSpec = { capacitanceF: 100e-6, maxV: 3.3, brownOutV: 1.8 };
 
 describe('mode policy', () => {
-  const base = { harvestPowerW: 0, modes, deadlineS: 1, previousMode: null, options: DEFAULT_POLICY };
+  const capacityJ = 300e-6;
+  const base: PolicyInput = { storedEnergyJ: 0, capacityJ, harvestPowerW: 0, sleepPowerW: 0, modes, deadlineS: 1, previousMode: null, options: DEFAULT_POLICY };
 
-  it('prefers the most accurate mode it can afford and skips when it can afford none', () => {
-    expect(selectMode({ ...base, storedEnergyJ: 1e-3, harvestPowerW: 100e-6 })).toBe(0);
-    expect(selectMode({ ...base, storedEnergyJ: 100e-6, harvestPowerW: 20e-6 })).toBe(1);
-    expect(selectMode({ ...base, storedEnergyJ: 40e-6, harvestPowerW: 0 })).toBe(2); // 20 µJ above the reserve
-    expect(selectMode({ ...base, storedEnergyJ: 10e-6, harvestPowerW: 0 })).toBeNull();
+  it('spends scarce energy on the mode with the best accuracy per joule, though the store would pay for a denser one', () => {
+    // half full, harvest below what even the sparsest mode draws per request
+    expect(selectMode({ ...base, storedEnergyJ: 150e-6, harvestPowerW: 10e-6 })).toBe(2);
+    // half full, ample harvest: still nothing a full capacitor would clip within the repayment
+    expect(selectMode({ ...base, storedEnergyJ: 150e-6, harvestPowerW: 40e-6 })).toBe(2);
   });
 
-  it('ranks modes by accuracy, not by their order in the package', () => {
+  it('upgrades only with energy a full capacitor would clip before the upgrade is repaid', () => {
+    // full, 5 µJ a request clipped after the sparsest mode: two requests repay mode 1's 9.1 µJ extra;
+    // mode 0's 63.7 µJ would take 13, more than the horizon
+    expect(selectMode({ ...base, storedEnergyJ: capacityJ, harvestPowerW: 21.1e-6 })).toBe(1);
+    // 20 µJ a request: four requests repay mode 0
+    expect(selectMode({ ...base, storedEnergyJ: capacityJ, harvestPowerW: 36.1e-6 })).toBe(0);
+    expect(selectMode({ ...base, storedEnergyJ: capacityJ, harvestPowerW: 1e-3 })).toBe(0);
+    // 0.9 µJ a request: even mode 1 would take 11 requests to repay
+    expect(selectMode({ ...base, storedEnergyJ: capacityJ, harvestPowerW: 17e-6 })).toBe(2);
+  });
+
+  it('counts the sleep draw against the inflow', () => {
+    expect(selectMode({ ...base, storedEnergyJ: capacityJ, harvestPowerW: 21.1e-6 })).toBe(1);
+    expect(selectMode({ ...base, storedEnergyJ: capacityJ, harvestPowerW: 21.1e-6, sleepPowerW: 5e-6 })).toBe(2);
+  });
+
+  it('skips the request when no mode fits what is stored above the reserve', () => {
+    expect(selectMode({ ...base, storedEnergyJ: 30e-6 })).toBeNull();
+    expect(selectMode({ ...base, storedEnergyJ: 40e-6 })).toBe(2);
+  });
+
+  it('ranks modes by accuracy and cost, not by their order in the package', () => {
     // fine-tuning left the middle mode more accurate than the densest one
     const swapped: ModeCost[] = [modes[0]!, { ...modes[1]!, accuracy: 0.98 }, modes[2]!];
-    expect(selectMode({ ...base, modes: swapped, storedEnergyJ: 1e-3, harvestPowerW: 100e-6 })).toBe(1);
+    expect(selectMode({ ...base, modes: swapped, storedEnergyJ: capacityJ, harvestPowerW: 1e-3 })).toBe(1);
+    // the same modes listed sparsest first
+    const reversed = [...modes].reverse();
+    expect(selectMode({ ...base, modes: reversed, storedEnergyJ: 150e-6, harvestPowerW: 10e-6 })).toBe(0);
+    expect(selectMode({ ...base, modes: reversed, storedEnergyJ: capacityJ, harvestPowerW: 1e-3 })).toBe(2);
   });
 
   it('never picks a mode slower than the deadline', () => {
-    expect(selectMode({ ...base, storedEnergyJ: 1, harvestPowerW: 1, deadlineS: 2e-3 })).toBe(1);
+    expect(selectMode({ ...base, storedEnergyJ: capacityJ, harvestPowerW: 1, deadlineS: 2e-3 })).toBe(1);
   });
 
-  it('has hysteresis: a budget just above a costlier mode does not pull it up from a cheaper one', () => {
-    // 100 µJ above the reserve adds 100/8 = 12.5 µJ a period to the budget; harvest supplies the rest
-    const budgetFor = (j: number) => ({ ...base, harvestPowerW: j - 12.5e-6, storedEnergyJ: DEFAULT_POLICY.reserveJ + 100e-6 });
-    expect(selectMode({ ...budgetFor(26e-6), previousMode: null })).toBe(1);
-    expect(selectMode({ ...budgetFor(26e-6), previousMode: 2 })).toBe(2);
-    expect(selectMode({ ...budgetFor(30e-6), previousMode: 2 })).toBe(1);
+  it('has hysteresis on upgrades only', () => {
+    // 1.5 µJ below full, 5.5 µJ a request: two requests clip 9.5 µJ, enough for mode 1's 9.1 µJ
+    // extra but not for it plus the 10 % margin an upgrade needs
+    const justEnough = { ...base, storedEnergyJ: capacityJ - 1.5e-6, harvestPowerW: 21.6e-6 };
+    expect(selectMode({ ...justEnough, previousMode: null })).toBe(1);
+    expect(selectMode({ ...justEnough, previousMode: 1 })).toBe(1);
+    expect(selectMode({ ...justEnough, previousMode: 2 })).toBe(2);
+    // moving down needs no margin
+    expect(selectMode({ ...justEnough, previousMode: 0 })).toBe(1);
   });
 
-  it('with a known capacity, upgrades from the cheapest mode only with energy a full capacitor would clip', () => {
-    const capacityJ = 300e-6;
-    // half full, little harvest: the cheapest mode, though the surplus would pay for the densest
-    expect(selectMode({ ...base, capacityJ, storedEnergyJ: 150e-6, harvestPowerW: 10e-6 })).toBe(2);
-    // full, and the next second brings 20 µJ more than the capacitor holds after the cheapest mode:
-    // 16.1 + 20 covers mode 1 (25.2 µJ) but not mode 0 (79.8 µJ)
-    expect(selectMode({ ...base, capacityJ, storedEnergyJ: capacityJ, harvestPowerW: 36.1e-6 })).toBe(1);
-    // a lot would be clipped: the most accurate mode
-    expect(selectMode({ ...base, capacityJ, storedEnergyJ: capacityJ, harvestPowerW: 1e-3 })).toBe(0);
-    // nothing fits what is stored: skip
-    expect(selectMode({ ...base, capacityJ, storedEnergyJ: 30e-6, harvestPowerW: 0 })).toBeNull();
+  it('refuses modes it cannot price with a typed error naming the mode', () => {
+    const bad = [modes[0]!, { ...modes[1]!, energyJ: 0 }];
+    expect(() => selectMode({ ...base, modes: bad, storedEnergyJ: capacityJ })).toThrow(/mode 1: energyJ/);
+    try { selectMode({ ...base, modes: bad, storedEnergyJ: capacityJ }); } catch (e) { expect(isEveError(e, 'POLICY_BAD_MODE')).toBe(true); }
   });
 
   it('completes more correct inferences than every single-model baseline on every bundled trace', () => {

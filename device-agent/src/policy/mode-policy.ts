@@ -1,17 +1,20 @@
 /**
  * The energy-aware mode policy: a pure function from what the board knows — energy stored in its
- * capacitor, an estimate of harvested power, each mode's cost and accuracy, the time until the
- * next request — to the mode to run now, or null to skip this request. It picks the most accurate
- * mode it can afford without emptying the capacitor, where "afford" means the energy the next
- * period will harvest plus a share of the stored surplus; a hysteresis margin keeps it from
- * flapping between two modes on noise in the harvest estimate.
+ * capacitor and how much it holds, an estimate of harvested power, each mode's cost and accuracy,
+ * the time until the next request — to the mode to run now, or null to skip this request.
  *
- * When the board knows how much its capacitor holds (`capacityJ`), it spends on accuracy only
- * what it would otherwise lose: a denser mode is chosen only if the extra energy it costs over the
- * cheapest mode would have been clipped by a full capacitor before the next request. Denser modes
- * buy little accuracy for a lot of energy, so when energy is scarce every joule goes to the mode
- * that answers most requests (measured on the bundled traces: BENCHMARKS.md, policy table).
+ * It picks the mode with the most expected correct answers over a short horizon. A joule is worth
+ * the best accuracy per joule any mode offers (what it would buy if saved for a later request),
+ * except a joule a full capacitor would clip before the horizon ends, which is worth nothing. So
+ * the base choice is the mode with the best accuracy per joule (the sparsest, for nested modes),
+ * and a denser mode is chosen only when the extra energy it costs would otherwise have been
+ * clipped: when energy is scarce every joule goes to the mode that answers most requests, when it
+ * is plentiful the surplus buys accuracy. Moving to a costlier mode than the previous one needs
+ * `hysteresis` more clipped energy than it costs, so noise in the estimate does not make it flap;
+ * moving down needs no margin.
  */
+import { EveError } from '../errors/eve-error.js';
+
 export interface ModeCost {
   energyJ: number;
   latencyS: number;
@@ -21,62 +24,80 @@ export interface ModeCost {
 export interface PolicyInput {
   /** Usable energy now: above the brown-out level. */
   storedEnergyJ: number;
+  /** Usable energy of a full capacitor. */
+  capacityJ: number;
+  /** Harvested power to plan with (see harvest-estimate.ts). */
   harvestPowerW: number;
-  /** Modes as stored (densest first); tried in order of accuracy, so the order does not matter. */
+  /** What the board draws asleep between requests. */
+  sleepPowerW: number;
+  /** Modes as stored (densest first); ranked by cost and accuracy, so the order does not matter. */
   modes: readonly ModeCost[];
   /** Time until the next request; a mode slower than this cannot serve the request. */
   deadlineS: number;
   previousMode: number | null;
   options: PolicyOptions;
-  /** Usable energy of a full capacitor; with it the policy spends on accuracy only what a full capacitor would clip. */
-  capacityJ?: number;
 }
 
 export interface PolicyOptions {
   /** Energy kept in reserve, never planned for (joules). */
   reserveJ: number;
-  /** Stored surplus is spread over this many periods rather than spent at once. */
+  /** An upgrade must be repaid from would-be-clipped energy within this many requests. */
   horizonPeriods: number;
-  /** Moving to a costlier mode than the previous one needs this much extra budget (fraction). */
+  /** Moving to a costlier mode than the previous one needs this much more clipped energy than it costs (fraction). */
   hysteresis: number;
+  /** Time constant of the running mean in the harvest estimate, seconds. */
+  harvestMeanS: number;
 }
 
-export const DEFAULT_POLICY: PolicyOptions = { reserveJ: 20e-6, horizonPeriods: 8, hysteresis: 0.1 };
+export const DEFAULT_POLICY: PolicyOptions = { reserveJ: 20e-6, horizonPeriods: 8, hysteresis: 0.1, harvestMeanS: 60 };
 
 export function selectMode(i: PolicyInput): number | null {
-  if (i.capacityJ !== undefined) return selectSpendingClipped(i, i.capacityJ);
   const { modes, options: o } = i;
+  checkModes(modes);
+  const inTime = modes.map((_, k) => k).filter((k) => modes[k]!.latencyS <= i.deadlineS);
   const surplus = Math.max(0, i.storedEnergyJ - o.reserveJ);
-  const budget = i.harvestPowerW * i.deadlineS + surplus / o.horizonPeriods;
-  // most accurate first; among equals, the cheaper one
-  const order = modes.map((_, k) => k).sort((a, b) => modes[b]!.accuracy - modes[a]!.accuracy || modes[a]!.energyJ - modes[b]!.energyJ);
-  for (const k of order) {
+  // net draw: what the inference takes beyond what is harvested while it runs
+  const fits = inTime.filter((k) => modes[k]!.energyJ - i.harvestPowerW * modes[k]!.latencyS <= surplus);
+  if (fits.length === 0) return null;
+  const ratio = (k: number) => modes[k]!.accuracy / modes[k]!.energyJ;
+  const price = Math.max(...inTime.map(ratio));
+  const base = fits.reduce((a, k) => (ratio(k) > ratio(a) || (ratio(k) === ratio(a) && modes[k]!.energyJ < modes[a]!.energyJ) ? k : a));
+  const inflow = netInflowPerPeriod(i, modes[base]!);
+  const prevEnergy = i.previousMode === null ? Infinity : modes[i.previousMode]?.energyJ ?? Infinity;
+  const value = (k: number) => {
     const m = modes[k]!;
-    if (m.latencyS > i.deadlineS) continue;
-    // net draw: what the inference takes beyond what is harvested while it runs
-    const net = m.energyJ - i.harvestPowerW * m.latencyS;
-    if (net > surplus) continue; // would brown out
-    const prevCost = i.previousMode === null ? Infinity : modes[i.previousMode]?.energyJ ?? Infinity;
-    const need = m.energyJ > prevCost ? m.energyJ * (1 + o.hysteresis) : m.energyJ;
-    if (need <= budget) return k;
-  }
-  // nothing fits the plan: serve the request with the cheapest mode if the capacitor holds it
-  let cheapest = -1;
-  modes.forEach((m, k) => { if (m.latencyS <= i.deadlineS && (cheapest < 0 || m.energyJ < modes[cheapest]!.energyJ)) cheapest = k; });
-  if (cheapest >= 0 && modes[cheapest]!.energyJ - i.harvestPowerW * modes[cheapest]!.latencyS <= surplus) return cheapest;
-  return null;
+    const extra = m.energyJ - modes[base]!.energyJ;
+    if (extra <= 0) return m.accuracy + price * -extra; // cheaper than the base: only by accuracy per joule would it lose
+    const need = extra * (m.energyJ > prevEnergy ? 1 + o.hysteresis : 1);
+    return m.accuracy - price * Math.max(0, need - clippedWhileRepaying(i, inflow, need));
+  };
+  return fits.reduce((a, k) => (value(k) > value(a) || (value(k) === value(a) && modes[k]!.energyJ < modes[a]!.energyJ) ? k : a));
 }
 
-/** The capacity-aware rule (see the header): the cheapest mode, upgraded only with energy a full capacitor would clip. */
-function selectSpendingClipped(i: PolicyInput, capacityJ: number): number | null {
-  const { modes } = i;
-  const surplus = Math.max(0, i.storedEnergyJ - i.options.reserveJ);
-  const fits = modes.map((_, k) => k).filter((k) => modes[k]!.latencyS <= i.deadlineS && modes[k]!.energyJ - i.harvestPowerW * modes[k]!.latencyS <= surplus);
-  if (fits.length === 0) return null;
-  const cheapest = fits.reduce((a, k) => (modes[k]!.energyJ < modes[a]!.energyJ ? k : a), fits[0]!);
-  const clipped = Math.max(0, i.storedEnergyJ + i.harvestPowerW * i.deadlineS - modes[cheapest]!.energyJ - capacityJ);
-  const byAccuracy = [...fits].sort((a, b) => modes[b]!.accuracy - modes[a]!.accuracy || modes[a]!.energyJ - modes[b]!.energyJ);
-  return byAccuracy.find((k) => modes[k]!.energyJ - modes[cheapest]!.energyJ <= clipped) ?? cheapest;
+/** Estimated net energy per period into the capacitor if every request ran `base`. */
+function netInflowPerPeriod(i: PolicyInput, base: ModeCost): number {
+  return i.harvestPowerW * i.deadlineS - base.energyJ - i.sleepPowerW * (i.deadlineS - base.latencyS);
+}
+
+/**
+ * Energy a full capacitor would clip, running the base mode, over the periods the inflow needs to
+ * repay `need` (at most the horizon; none if it needs longer). Looking no further than the
+ * repayment keeps the capacitor within about one period's inflow of full, so a sudden drop in
+ * harvest finds it nearly as full as a policy that never upgraded would.
+ */
+function clippedWhileRepaying(i: PolicyInput, inflow: number, need: number): number {
+  if (inflow <= 0) return 0;
+  const periods = Math.ceil(need / inflow);
+  if (periods > i.options.horizonPeriods) return 0;
+  return Math.max(0, i.storedEnergyJ + periods * inflow - i.capacityJ);
+}
+
+function checkModes(modes: readonly ModeCost[]): void {
+  modes.forEach((m, k) => {
+    if (!(m.energyJ > 0) || !Number.isFinite(m.energyJ)) throw new EveError('POLICY_BAD_MODE', `mode ${k}: energyJ must be a positive number, got ${m.energyJ}`);
+    if (!(m.latencyS >= 0) || !Number.isFinite(m.latencyS)) throw new EveError('POLICY_BAD_MODE', `mode ${k}: latencyS must be a number >= 0, got ${m.latencyS}`);
+    if (!(m.accuracy >= 0 && m.accuracy <= 1)) throw new EveError('POLICY_BAD_MODE', `mode ${k}: accuracy must be in [0, 1], got ${m.accuracy}`);
+  });
 }
 
 /** A single-model baseline: run its one model whenever the capacitor holds the energy for it. */
