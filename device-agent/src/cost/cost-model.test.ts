@@ -67,6 +67,17 @@ describe('cost model', () => {
     expect(layerCycles(m4, { ...pool, kind: 'flatten', inputs: 100, outputs: 0 })).toBe(0);
   });
 
+  it('prices a ReLU fused into the preceding layer below a ReLU pass, and free in int8', () => {
+    const msp = getProfile('msp430fr5994');
+    const relu: LayerOps = { kind: 'relu', rows: 0, cols: 0, macs: 0, weightReads: 0, indexReads: 0, inputs: 300, outputs: 300 };
+    for (const p of [m4, msp]) {
+      expect(layerCycles(p, { ...relu, fused: true })).toBe(300 * p.cycles.fusedRelu);
+      expect(layerCycles(p, { ...relu, fused: true })).toBeLessThanOrEqual(layerCycles(p, relu));
+      expect(layerCycles(p, { ...relu, fused: true }, 'int8')).toBe(0);
+      expect(layerCycles(p, relu, 'int8')).toBe(300 * p.cycles.perActivationI8);
+    }
+  });
+
   it('refuses an unknown profile with a typed error', () => {
     expect(() => getProfile('z80')).toThrow(expect.objectContaining({ code: 'PROFILE_UNKNOWN' }));
   });

@@ -45,7 +45,11 @@ export function macCost(p: DeviceProfile, format: KernelFormat, dtype: Dtype): n
  * One layer's cycles: per executed MAC the loads (weight, activation, and for sparse rows the
  * index and the indirect activation load), the MAC and the loop (folded into the profile's per-MAC
  * figure by its recipe); per output row the set-up, bias and the activation store; per activation
- * the element-wise layers' load-compare-store.
+ * the element-wise layers' load-compare-store, or for a ReLU fused into the preceding layer the
+ * compare on the value before it is stored. A conv's MACs are priced as the fully-connected
+ * kernel's of the same format: the dense conv streams contiguous kernel rows and the sparse conv
+ * gathers through precomputed taps, exactly as the dense and sparse fully-connected kernels do
+ * (the dense conv's extra loop set-up per kernel row, kernelH per output, is not charged).
  */
 export function layerCycles(p: DeviceProfile, op: LayerOps, dtype: Dtype = 'float32'): number {
   const c = p.cycles;
@@ -57,7 +61,8 @@ export function layerCycles(p: DeviceProfile, op: LayerOps, dtype: Dtype = 'floa
     case 'maxpool':
       return op.inputs * act; // one load and compare per input
     case 'relu':
-      return op.outputs * act;
+      // fused: done on the value in a register before the weighted layer's store
+      return op.fused ? op.outputs * (dtype === 'int8' ? c.fusedReluI8 : c.fusedRelu) : op.outputs * act;
     case 'softmax':
       // the int8 path ends in logits and argmax, skipping softmax (runtime/extract-int8.ts)
       return dtype === 'int8' ? 0 : op.outputs * c.perActivation * 10; // exp and divide per output (approx.)

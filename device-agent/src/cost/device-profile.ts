@@ -81,5 +81,9 @@ export interface DeviceProfile {
     perActivationI8: number;
     /** int8 path: an input byte to int8 (load, shift right by one, store) instead of a float scale. */
     perInputByteI8: number;
+    /** A ReLU fused into the preceding layer's output store: per output, on the value still in a register. */
+    fusedRelu: number;
+    /** int8 path: a fused ReLU only raises the output clamp's lower bound from -128 to 0. */
+    fusedReluI8: number;
   };
 }

@@ -7,12 +7,13 @@
  * target (gcc, clang, msp430-gcc, arm-none-eabi-gcc), as TFLite Micro also assumes.
  */
 
-export const REQUANTIZE = `/* (acc * m + 2^(shift-1)) >> shift, one rounding (TFLITE_SINGLE_ROUNDING), then saturate to int8. */
-static int8_t eve_requantize(int32_t acc, int32_t m, int32_t shift)
+export const REQUANTIZE = `/* (acc * m + 2^(shift-1)) >> shift, one rounding (TFLITE_SINGLE_ROUNDING), then saturate to
+   lo..127: lo is -128, or 0 when a following ReLU is fused into the clamp. */
+static int8_t eve_requantize(int32_t acc, int32_t m, int32_t shift, int32_t lo)
 {
     int64_t p = (int64_t)acc * m + ((int64_t)1 << (shift - 1));
     int32_t v = (int32_t)(p >> shift);
-    return (int8_t)(v > 127 ? 127 : (v < -128 ? -128 : v));
+    return (int8_t)(v > 127 ? 127 : (v < lo ? lo : v));
 }
 `;
 
@@ -21,19 +22,24 @@ export interface CNumber {
   weight: string;
   act: string;
   acc: string;
-  /** Parameters after the weights: bias, and for int8 the requantization. */
+  /** Parameters after the weights: bias, and for int8 the requantization; then the fused-ReLU switch. */
   rowParams: string;
-  /** The output value from `acc` for row `r`. */
+  /** The output value from `acc` for row `r`, with a fused ReLU when the switch says so. */
   finish: string;
+  /** The switch's argument without and with a fused ReLU. */
+  relu: readonly [string, string];
 }
 
 export const INT8: CNumber = {
   weight: 'int8_t', act: 'int8_t', acc: 'int32_t',
-  rowParams: 'const int32_t *bias, const int32_t *mult, const int32_t *shift',
-  finish: 'eve_requantize(acc, mult[r], shift[r])',
+  rowParams: 'const int32_t *bias, const int32_t *mult, const int32_t *shift, int32_t lo',
+  finish: 'eve_requantize(acc, mult[r], shift[r], lo)',
+  relu: ['-128', '0'],
 };
 
-export const FLOAT32: CNumber = { weight: 'float', act: 'float', acc: 'float', rowParams: 'const float *bias', finish: 'acc' };
+export const FLOAT32: CNumber = {
+  weight: 'float', act: 'float', acc: 'float', rowParams: 'const float *bias, int relu', finish: '(relu && acc < 0.0f) ? 0.0f : acc', relu: ['0', '1'],
+};
 
 export function kernels(t: CNumber) {
   return {
@@ -63,29 +69,34 @@ static void eve_sparse(const ${t.weight} *v, const uint16_t *col, const uint32_t
     }
 }
 `,
-  convDense: `/* Stride 1, 'valid', HWC; off[c] is the input offset of weight column c from the window corner. */
+  convDense: `/* Stride 1, 'valid', HWC: each output is k_h contiguous dot products of span = kernel_w * in_c. */
 static void eve_conv_dense(const ${t.weight} *w, ${t.rowParams},
-                           const ${t.act} *x, ${t.act} *y, const uint32_t *off, uint16_t in_w, uint16_t in_c,
-                           uint16_t out_h, uint16_t out_w, uint16_t out_c, uint16_t cols)
+                           const ${t.act} *x, ${t.act} *y, uint16_t in_w, uint16_t in_c,
+                           uint16_t out_h, uint16_t out_w, uint16_t out_c, uint16_t k_h, uint16_t span)
 {
-    uint16_t oy, ox, r, c;
+    uint16_t oy, ox, r, ky, c;
+    uint32_t stride = (uint32_t)in_w * in_c;
     for (oy = 0; oy < out_h; oy++) {
         for (ox = 0; ox < out_w; ox++) {
             const ${t.act} *xb = x + ((uint32_t)oy * in_w + ox) * in_c;
             ${t.act} *yo = y + ((uint32_t)oy * out_w + ox) * out_c;
+            const ${t.weight} *wr = w;
             for (r = 0; r < out_c; r++) {
-                const ${t.weight} *wr = w + (uint32_t)r * cols;
+                const ${t.act} *xr = xb;
                 ${t.acc} acc = bias[r];
-                for (c = 0; c < cols; c++) acc += (${t.acc})wr[c] * xb[off[c]];
+                for (ky = 0; ky < k_h; ky++, xr += stride, wr += span) {
+                    for (c = 0; c < span; c++) acc += (${t.acc})wr[c] * xr[c];
+                }
                 yo[r] = ${t.finish};
             }
         }
     }
 }
 `,
-  convSparse: `static void eve_conv_sparse(const ${t.weight} *v, const uint16_t *col, const uint32_t *starts, const uint32_t *ends,
+  convSparse: `/* tap[i] is stored weight i's input offset from the window corner: a gather-MAC, as eve_sparse. */
+static void eve_conv_sparse(const ${t.weight} *v, const uint16_t *tap, const uint32_t *starts, const uint32_t *ends,
                             ${t.rowParams},
-                            const ${t.act} *x, ${t.act} *y, const uint32_t *off, uint16_t in_w, uint16_t in_c,
+                            const ${t.act} *x, ${t.act} *y, uint16_t in_w, uint16_t in_c,
                             uint16_t out_h, uint16_t out_w, uint16_t out_c)
 {
     uint16_t oy, ox, r;
@@ -96,7 +107,7 @@ static void eve_conv_dense(const ${t.weight} *w, ${t.rowParams},
             for (r = 0; r < out_c; r++) {
                 uint32_t i, end = ends[r];
                 ${t.acc} acc = bias[r];
-                for (i = starts[r]; i < end; i++) acc += (${t.acc})v[i] * xb[off[col[i]]];
+                for (i = starts[r]; i < end; i++) acc += (${t.acc})v[i] * xb[tap[i]];
                 yo[r] = ${t.finish};
             }
         }

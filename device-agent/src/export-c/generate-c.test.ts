@@ -42,6 +42,10 @@ describe('C export (int8)', () => {
     checkBitExact(randomSpec(11, [48, 24, 10]), 'mlp');
     checkBitExact(randomConvSpec('rowPrefixSparse', 12), 'conv-sparse');
     checkBitExact(randomConvSpec('dense', 13), 'conv-dense');
+    // a ReLU after pooling runs as a pass of its own (eve_relu) instead of fused into the conv's clamp
+    const fused = randomConvSpec('rowPrefixSparse', 18);
+    const [conv, relu, pool, ...rest] = fused.layers;
+    checkBitExact({ ...fused, layers: [conv!, pool!, relu!, ...rest] }, 'conv-relu-pass');
   });
 
   it('has no floating point and no allocation in the generated int8 model', () => {

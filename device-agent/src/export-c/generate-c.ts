@@ -7,7 +7,8 @@
  */
 import { EveError } from '../errors/eve-error.js';
 import type { EvePackage, WeightedLayer } from '../format/package-types.js';
-import { convOffsets } from '../runtime/conv-kernels.js';
+import { convTaps } from '../runtime/conv-kernels.js';
+import { fusesRelu } from '../runtime/extract.js';
 import { FLOAT32, HOST_MAIN, INT8, REQUANTIZE, kernels as kernelsFor, type KernelName } from './c-kernels.js';
 
 export type CSources = Record<'eve_model.h' | 'eve_model.c' | 'eve_host_main.c', string>;
@@ -42,10 +43,13 @@ function layerArrays(l: WeightedLayer, i: number, modes: number): string {
     out += cArray('float', `${p}_values`, l.values) + cArray('float', `${p}_bias`, l.bias);
   }
   if (l.format === 'rowPrefixSparse') {
-    out += cArray('uint16_t', `${p}_columns`, l.columns) + cArray('uint32_t', `${p}_row_starts`, l.rowStarts);
+    // a conv row's columns become taps (input offsets from the window corner), so its inner loop is one gather
+    const index = l.kind === 'conv2d'
+      ? cArray('uint16_t', `${p}_taps`, convTaps(l.columns, l.input[1], l.input[2], l.kernelH, l.kernelW).map((v) => checkU16(v, `layer ${i} tap offset`)))
+      : cArray('uint16_t', `${p}_columns`, l.columns);
+    out += index + cArray('uint32_t', `${p}_row_starts`, l.rowStarts);
     out += `/* [mode][row]: where each mode's prefix of each row ends */\n` + cArray('uint32_t', `${p}_row_ends`, l.rowEnds.subarray(0, modes * l.outFeatures));
   }
-  if (l.kind === 'conv2d') out += cArray('uint32_t', `${p}_offsets`, convOffsets(l.input[1], l.input[2], l.kernelH, l.kernelW));
   return out;
 }
 
@@ -68,7 +72,7 @@ export function generateC(pkg: EvePackage): CSources {
     if (l.kind === 'dense' || l.kind === 'conv2d') {
       data.push(layerArrays(l, i, modes));
       const out = next();
-      const rq = int8 ? `${p}_bias, ${p}_mult, ${p}_shift` : `${p}_bias`;
+      const rq = `${int8 ? `${p}_bias, ${p}_mult, ${p}_shift` : `${p}_bias`}, ${t.relu[fusesRelu(pkg.layers, i) ? 1 : 0]}`;
       const ends = `${p}_row_ends + (uint32_t)eve_mode * ${l.outFeatures}u`;
       if (l.kind === 'dense') {
         const [rows, cols] = [checkU16(l.outFeatures, `layer ${i} rows`), checkU16(l.inFeatures, `layer ${i} cols`)];
@@ -77,8 +81,8 @@ export function generateC(pkg: EvePackage): CSources {
         width = rows;
       } else {
         const g = [l.input[1], l.input[2], l.output[0], l.output[1], l.output[2]].map((v, k) => checkU16(v, `layer ${i} geometry[${k}]`)).join(', ');
-        if (l.format === 'dense') { used.add('convDense'); calls.push(`eve_conv_dense(${p}_values, ${rq}, ${cur}, ${out}, ${p}_offsets, ${g}, ${checkU16(l.inFeatures, `layer ${i} cols`)});`); }
-        else { used.add('convSparse'); calls.push(`eve_conv_sparse(${p}_values, ${p}_columns, ${p}_row_starts, ${ends}, ${rq}, ${cur}, ${out}, ${p}_offsets, ${g});`); }
+        if (l.format === 'dense') { used.add('convDense'); calls.push(`eve_conv_dense(${p}_values, ${rq}, ${cur}, ${out}, ${g}, ${l.kernelH}, ${checkU16(l.kernelW * l.input[2], `layer ${i} kernel row`)});`); }
+        else { used.add('convSparse'); calls.push(`eve_conv_sparse(${p}_values, ${p}_taps, ${p}_row_starts, ${ends}, ${rq}, ${cur}, ${out}, ${g});`); }
         width = l.output[0] * l.output[1] * l.output[2];
       }
       cur = out;
@@ -89,6 +93,8 @@ export function generateC(pkg: EvePackage): CSources {
       calls.push(`eve_maxpool(${cur}, ${out}, ${g});`);
       width = l.output[0] * l.output[1] * l.output[2];
       cur = out;
+    } else if (l.kind === 'relu' && fusesRelu(pkg.layers, i - 1)) {
+      calls.push('/* relu: fused into the previous layer\'s output clamp */');
     } else if (l.kind === 'relu') {
       used.add('relu');
       calls.push(`eve_relu(${cur}, ${width}u);`);

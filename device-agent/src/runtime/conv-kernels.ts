@@ -1,8 +1,13 @@
 /**
  * Float32 kernels for 2-D convolution (stride 1, 'valid', HWC) and max pooling. A conv layer's
- * weights are rows (one per output channel) of kernelH*kernelW*inChannels columns; `offsets`
- * maps a column to its input offset relative to the window's corner, so dense and row-prefix
- * sparse rows run the same inner loop as the fully-connected kernels.
+ * weights are rows (one per output channel) of kernelH*kernelW*inChannels columns.
+ *
+ * Dense: in HWC a kernel row's kernelW*inChannels inputs are contiguous, so each output is
+ * kernelH contiguous dot products, streamed without any index (4-way unrolled, as the
+ * fully-connected kernel). Row-prefix sparse: every kept weight carries its tap — its input
+ * offset from the window's corner, computed once per package (`convTaps`) — so the inner loop is
+ * the fully-connected sparse kernel's gather-MAC, `values[i] * x[base + taps[i]]`. Both fuse a
+ * following ReLU into the output store.
  */
 
 /** offsets[col] for col = (ky * kernelW + kx) * C + ci: the input index delta of that tap. */
@@ -16,56 +21,78 @@ export function convOffsets(inW: number, inC: number, kernelH: number, kernelW: 
   return off;
 }
 
+/** The tap (input offset from the window's corner) of every stored weight, aligned with `columns`. */
+export function convTaps(columns: Uint16Array, inW: number, inC: number, kernelH: number, kernelW: number): Int32Array {
+  const off = convOffsets(inW, inC, kernelH, kernelW);
+  return Int32Array.from(columns, (c) => off[c]!);
+}
+
 export interface ConvGeometry {
   inW: number;
   inC: number;
   outH: number;
   outW: number;
   outC: number;
+  /** Weights per output channel: kernelH * kernelW * inC. */
   cols: number;
-  offsets: Int32Array;
+  kernelH: number;
+  /** Row-prefix sparse layers only: convTaps of the layer's columns. */
+  taps?: Int32Array;
 }
 
-export function convDenseF32(w: Float32Array, bias: Float32Array, x: Float32Array, y: Float32Array, g: ConvGeometry): void {
-  const { inW, inC, outH, outW, outC, cols, offsets } = g;
+export function convDenseF32(w: Float32Array, bias: Float32Array, x: Float32Array, y: Float32Array, g: ConvGeometry, relu: boolean): void {
+  const { inW, inC, outH, outW, outC, cols, kernelH } = g;
+  const span = cols / kernelH; // kernelW * inC inputs, contiguous in HWC
+  const stride = inW * inC;
+  const tail = span & ~3;
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {
       const base = (oy * inW + ox) * inC;
       const o = (oy * outW + ox) * outC;
       for (let r = 0; r < outC; r++) {
-        const wr = r * cols;
-        let a0 = 0, a1 = 0;
-        let c = 0;
-        for (; c + 1 < cols; c += 2) {
-          a0 += w[wr + c]! * x[base + offsets[c]!]!;
-          a1 += w[wr + c + 1]! * x[base + offsets[c + 1]!]!;
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        let wi = r * cols;
+        let xi = base;
+        for (let ky = 0; ky < kernelH; ky++, wi += span, xi += stride) {
+          let c = 0;
+          for (; c < tail; c += 4) {
+            a0 += w[wi + c]! * x[xi + c]!;
+            a1 += w[wi + c + 1]! * x[xi + c + 1]!;
+            a2 += w[wi + c + 2]! * x[xi + c + 2]!;
+            a3 += w[wi + c + 3]! * x[xi + c + 3]!;
+          }
+          for (; c < span; c++) a0 += w[wi + c]! * x[xi + c]!;
         }
-        if (c < cols) a0 += w[wr + c]! * x[base + offsets[c]!]!;
-        y[o + r] = bias[r]! + a0 + a1;
+        const v = bias[r]! + ((a0 + a1) + (a2 + a3));
+        y[o + r] = relu && v < 0 ? 0 : v;
       }
     }
   }
 }
 
 export function convRowPrefixSparseF32(
-  values: Float32Array, columns: Uint16Array, rowStarts: Uint32Array, ends: Uint32Array, endsAt: number,
-  bias: Float32Array, x: Float32Array, y: Float32Array, g: ConvGeometry,
+  values: Float32Array, taps: Int32Array, rowStarts: Uint32Array, ends: Uint32Array, endsAt: number,
+  bias: Float32Array, x: Float32Array, y: Float32Array, g: ConvGeometry, relu: boolean,
 ): void {
-  const { inW, inC, outH, outW, outC, offsets } = g;
+  const { inW, inC, outH, outW, outC } = g;
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {
       const base = (oy * inW + ox) * inC;
       const o = (oy * outW + ox) * outC;
       for (let r = 0; r < outC; r++) {
-        let a0 = 0, a1 = 0;
         let i = rowStarts[r]!;
         const end = ends[endsAt + r]!;
-        for (; i + 1 < end; i += 2) {
-          a0 += values[i]! * x[base + offsets[columns[i]!]!]!;
-          a1 += values[i + 1]! * x[base + offsets[columns[i + 1]!]!]!;
+        const tail = end - ((end - i) & 3);
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        for (; i < tail; i += 4) {
+          a0 += values[i]! * x[base + taps[i]!]!;
+          a1 += values[i + 1]! * x[base + taps[i + 1]!]!;
+          a2 += values[i + 2]! * x[base + taps[i + 2]!]!;
+          a3 += values[i + 3]! * x[base + taps[i + 3]!]!;
         }
-        if (i < end) a0 += values[i]! * x[base + offsets[columns[i]!]!]!;
-        y[o + r] = bias[r]! + a0 + a1;
+        for (; i < end; i++) a0 += values[i]! * x[base + taps[i]!]!;
+        const v = bias[r]! + ((a0 + a1) + (a2 + a3));
+        y[o + r] = relu && v < 0 ? 0 : v;
       }
     }
   }

@@ -80,6 +80,22 @@ describe('conv2d and maxpool layers', () => {
     expect(convOps.rows).toBe(4 * 100); // 4 channels at 10x10 positions
   });
 
+  it('fuses a ReLU that follows a weighted layer into its store, and runs one that follows pooling as a pass', () => {
+    const fused = convSpec('rowPrefixSparse');
+    // relu(maxpool(x)) = maxpool(relu(x)): the same network with the ReLU after the pooling
+    const [conv, relu, pool, ...rest] = fused.layers;
+    const unfused: ModelSpec = { ...fused, layers: [conv!, pool!, relu!, ...rest] };
+    const [a, b] = [fused, unfused].map((s) => readPackage(writePackage(s)));
+    const x = Float32Array.from({ length: 12 * 12 * 2 }, (_, i) => ((i * 29) % 13) / 13 - 0.3);
+    for (let m = 0; m < 3; m++) {
+      const [ma, mb] = [extract(a!, m), extract(b!, m)];
+      expect(Array.from(ma.run(x))).toEqual(Array.from(mb.run(x)));
+      expect(ma.ops[1]).toMatchObject({ kind: 'relu', fused: true, outputs: 400 });
+      expect(mb.ops[2]!.kind).toBe('relu');
+      expect(mb.ops[2]!.fused).toBeUndefined();
+    }
+  });
+
   it('refuses a conv layer whose declared input does not match the tensor arriving', () => {
     const spec = convSpec('rowPrefixSparse');
     (spec.layers[2] as { input: number[] }).input = [10, 10, 3];

@@ -7,8 +7,8 @@
 import { EveError } from '../errors/eve-error.js';
 import type { EvePackage, Int8Storage } from '../format/package-types.js';
 import { quantizeInput } from '../quant/fixed-point.js';
-import { layoutWorkspace, modeOps, type LayerOps, type WorkspaceOf } from './extract.js';
-import { argmaxI8, convDenseI8, convRowPrefixSparseI8, denseI8, maxPoolI8, reluI8InPlace, rowPrefixSparseI8 } from './int8-kernels.js';
+import { fusesRelu, layoutWorkspace, modeOps, type LayerOps, type WorkspaceOf } from './extract.js';
+import { argmaxI8, convDenseI8, convRowPrefixSparseI8, denseI8, int8Floor, maxPoolI8, reluI8InPlace, rowPrefixSparseI8 } from './int8-kernels.js';
 
 export interface Int8Model {
   mode: number;
@@ -53,16 +53,18 @@ class Int8ExtractedModel implements Int8Model {
       if (l.kind === 'dense' || l.kind === 'conv2d') {
         const q = l.int8 as Int8Storage;
         const endsAt = this.mode * l.outFeatures;
+        const lo = int8Floor(fusesRelu(layers, i));
         if (l.kind === 'conv2d') {
-          if (l.format === 'dense') convDenseI8(q.values, q, x, out, this.ws.conv[i]!);
-          else convRowPrefixSparseI8(q.values, l.columns, l.rowStarts, l.rowEnds, endsAt, q, x, out, this.ws.conv[i]!);
-        } else if (l.format === 'dense') denseI8(q.values, q, x, out, l.outFeatures, l.inFeatures);
-        else rowPrefixSparseI8(q.values, l.columns, l.rowStarts, l.rowEnds, endsAt, q, x, out, l.outFeatures);
+          const g = this.ws.conv[i]!;
+          if (l.format === 'dense') convDenseI8(q.values, q, x, out, g, lo);
+          else convRowPrefixSparseI8(q.values, g.taps!, l.rowStarts, l.rowEnds, endsAt, q, x, out, g, lo);
+        } else if (l.format === 'dense') denseI8(q.values, q, x, out, l.outFeatures, l.inFeatures, lo);
+        else rowPrefixSparseI8(q.values, l.columns, l.rowStarts, l.rowEnds, endsAt, q, x, out, l.outFeatures, lo);
         x = out;
       } else if (l.kind === 'maxpool') {
         maxPoolI8(x, out, l.input[1], l.input[2], l.size, l.output[0], l.output[1]);
         x = out;
-      } else if (l.kind === 'relu') reluI8InPlace(x);
+      } else if (l.kind === 'relu' && !fusesRelu(layers, i - 1)) reluI8InPlace(x);
     }
     return x;
   }

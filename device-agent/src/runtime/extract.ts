@@ -2,11 +2,12 @@
  * Run-time model extraction: a mode of a package becomes a runnable model by choosing, per
  * layer, the slice of stored row ends that belongs to the mode — O(1) per layer, since the ends
  * of every mode are stored; no weight is copied and, given the package's workspace, nothing is
- * allocated beyond a closure per layer.
+ * allocated beyond a closure per layer. A ReLU right after a weighted layer is fused into that
+ * layer's output store and skipped as a pass of its own.
  */
 import { EveError } from '../errors/eve-error.js';
 import type { EvePackage, PackageLayer, WeightedLayer } from '../format/package-types.js';
-import { convDenseF32, convOffsets, convRowPrefixSparseF32, maxPoolF32, type ConvGeometry } from './conv-kernels.js';
+import { convDenseF32, convRowPrefixSparseF32, convTaps, maxPoolF32, type ConvGeometry } from './conv-kernels.js';
 import type { KernelFormat } from '../format/model-spec.js';
 import { BLOCK } from '../format/keep-layout.js';
 import { argmax, block1x4F32, denseF32, reluInPlace, rowPrefixSparseF32, softmaxInPlace } from './kernels.js';
@@ -29,6 +30,14 @@ export interface LayerOps {
   inputs: number;
   /** Activations written. */
   outputs: number;
+  /** ReLU only: done in the preceding weighted layer's output store, not as a pass of its own. */
+  fused?: boolean;
+}
+
+/** Whether layer i is a weighted layer whose output goes straight into a ReLU (which it then fuses). */
+export function fusesRelu(layers: readonly PackageLayer[], i: number): boolean {
+  const k = layers[i]?.kind;
+  return (k === 'dense' || k === 'conv2d') && layers[i + 1]?.kind === 'relu';
 }
 
 /** Called after each layer with its output (a view the next call overwrites). */
@@ -37,12 +46,13 @@ export type LayerTap = (layer: number, output: Float32Array) => void;
 /** Operations per layer of one mode, for the cost model (O(rows)). */
 export function modeOps(layers: readonly PackageLayer[], mode: number, inputLength: number): LayerOps[] {
   let width = inputLength;
-  return layers.map((l) => {
+  return layers.map((l, i) => {
     const inputs = width;
     if (l.kind === 'dense' || l.kind === 'conv2d') { const ops = layerOps(l, mode * l.outFeatures, inputs); width = ops.outputs; return ops; }
     const none = { rows: 0, cols: 0, macs: 0, weightReads: 0, indexReads: 0, inputs };
     if (l.kind === 'maxpool') { width = l.output[0] * l.output[1] * l.output[2]; return { kind: 'maxpool', ...none, outputs: width }; }
     // relu and softmax run in place; flatten only reinterprets the shape
+    if (l.kind === 'relu' && fusesRelu(layers, i - 1)) return { kind: 'relu', ...none, outputs: width, fused: true };
     return { kind: l.kind, ...none, outputs: l.kind === 'flatten' ? 0 : width };
   });
 }
@@ -72,7 +82,7 @@ export interface WorkspaceOf<A extends Float32Array | Int8Array> {
   input: A;
   /** Output view of each layer (index-aligned with pkg.layers; in-place layers reuse their input). */
   outs: A[];
-  /** Conv layers' geometry and tap offsets (index-aligned with pkg.layers). */
+  /** Conv layers' geometry, with the taps of sparse ones (index-aligned with pkg.layers; O(kept weights), made once at deploy). */
   conv: Array<ConvGeometry | undefined>;
 }
 
@@ -97,8 +107,11 @@ export function layoutWorkspace<A extends Float32Array | Int8Array>(pkg: EvePack
     if (n !== undefined) current = bufs[flip ^= 1]!.subarray(0, n) as A;
     return current;
   });
-  const conv = pkg.layers.map((l) => (l.kind === 'conv2d'
-    ? { inW: l.input[1], inC: l.input[2], outH: l.output[0], outW: l.output[1], outC: l.output[2], cols: l.inFeatures, offsets: convOffsets(l.input[1], l.input[2], l.kernelH, l.kernelW) }
+  const conv = pkg.layers.map((l): ConvGeometry | undefined => (l.kind === 'conv2d'
+    ? {
+      inW: l.input[1], inC: l.input[2], outH: l.output[0], outW: l.output[1], outC: l.output[2], cols: l.inFeatures, kernelH: l.kernelH,
+      taps: l.format === 'dense' ? undefined : convTaps(l.columns, l.input[1], l.input[2], l.kernelH, l.kernelW),
+    }
     : undefined));
   return { input, outs, conv };
 }
@@ -113,6 +126,8 @@ interface LayerPlan {
   /** Sparse layers: where this mode's row ends start in layer.rowEnds. */
   endsAt: number;
   out: Float32Array;
+  /** Weighted layers: a following ReLU is fused into the output store. ReLU layers: fused, so skipped. */
+  relu: boolean;
 }
 
 export function layerOps(l: WeightedLayer, endsAt: number, inputs: number): LayerOps {
@@ -172,21 +187,22 @@ class ExtractedModel implements RunnableModel {
   private exec(tap?: LayerTap): Float32Array {
     let x = this.ws.input;
     for (let i = 0; i < this.plan.length; i++) {
-      const { layer: l, endsAt, out, conv } = this.plan[i]!;
+      const { layer: l, endsAt, out, conv, relu } = this.plan[i]!;
       if (l.kind === 'conv2d') {
-        if (l.format === 'dense') convDenseF32(l.values, l.bias, x, out, conv!);
-        else convRowPrefixSparseF32(l.values, l.columns, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, conv!);
+        if (l.format === 'dense') convDenseF32(l.values, l.bias, x, out, conv!, relu);
+        else convRowPrefixSparseF32(l.values, conv!.taps!, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, conv!, relu);
         x = out;
       } else if (l.kind === 'maxpool') {
         maxPoolF32(x, out, l.input[1], l.input[2], l.size, l.output[0], l.output[1]);
         x = out;
       } else if (l.kind === 'dense') {
-        if (l.format === 'dense') denseF32(l.values, l.bias, x, out, l.outFeatures, l.inFeatures);
-        else if (l.format === 'block1x4') block1x4F32(l.values, l.columns, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, l.outFeatures);
-        else rowPrefixSparseF32(l.values, l.columns, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, l.outFeatures);
+        if (l.format === 'dense') denseF32(l.values, l.bias, x, out, l.outFeatures, l.inFeatures, relu);
+        else if (l.format === 'block1x4') block1x4F32(l.values, l.columns, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, l.outFeatures, relu);
+        else rowPrefixSparseF32(l.values, l.columns, l.rowStarts, l.rowEnds, endsAt, l.bias, x, out, l.outFeatures, relu);
         x = out;
-      } else if (l.kind === 'relu') reluInPlace(x);
-      else if (l.kind === 'softmax') softmaxInPlace(x);
+      } else if (l.kind === 'relu') {
+        if (!relu) reluInPlace(x);
+      } else if (l.kind === 'softmax') softmaxInPlace(x);
       tap?.(i, x);
     }
     return x;
@@ -206,7 +222,8 @@ export function extract(pkg: EvePackage, mode: number, ws: Workspace = createWor
   const plan: LayerPlan[] = [];
   for (let i = 0; i < pkg.layers.length; i++) {
     const l = pkg.layers[i]!;
-    plan.push({ layer: l, endsAt: l.kind === 'dense' || l.kind === 'conv2d' ? mode * l.outFeatures : 0, out: ws.outs[i]!, conv: ws.conv[i] });
+    const fused = fusesRelu(pkg.layers, i) || (l.kind === 'relu' && fusesRelu(pkg.layers, i - 1));
+    plan.push({ layer: l, endsAt: l.kind === 'dense' || l.kind === 'conv2d' ? mode * l.outFeatures : 0, out: ws.outs[i]!, conv: ws.conv[i], relu: fused });
   }
   return new ExtractedModel(mode, plan, ws, pkg.outputs);
 }

@@ -4,8 +4,10 @@
  * arrays, no allocation per call, 4-way unrolled rows with independent accumulators (sums of
  * int8 products stay small integers, so V8 keeps them in int32 registers) — so the sparse
  * speedup is against our best dense int8 kernel. The generated C (../export-c/) mirrors these.
+ * A following ReLU is fused into the saturation: `lo` is the lower bound, -128, or 0 with ReLU
+ * (relu(sat8(v)) = clamp(v, 0, 127), so fused and unfused outputs are the same bits).
  */
-import { requantize, saturate8 } from '../quant/fixed-point.js';
+import { requantize } from '../quant/fixed-point.js';
 import type { ConvGeometry } from './conv-kernels.js';
 
 /** A layer's integer parameters: int32 bias and per-row requantization. */
@@ -15,11 +17,17 @@ export interface Int8Row {
   shift: Int32Array;
 }
 
-function finish(acc: number, p: Int8Row, r: number): number {
-  return saturate8(requantize(acc + p.bias[r]!, p.multiplier[r]!, p.shift[r]!));
+/** The output clamp's lower bound: -128, or 0 when a ReLU is fused. */
+export function int8Floor(relu: boolean): number {
+  return relu ? 0 : -128;
 }
 
-export function denseI8(w: Int8Array, p: Int8Row, x: Int8Array, y: Int8Array, rows: number, cols: number): void {
+function finish(acc: number, p: Int8Row, r: number, lo: number): number {
+  const v = requantize(acc + p.bias[r]!, p.multiplier[r]!, p.shift[r]!);
+  return v > 127 ? 127 : v < lo ? lo : v;
+}
+
+export function denseI8(w: Int8Array, p: Int8Row, x: Int8Array, y: Int8Array, rows: number, cols: number, lo: number): void {
   const tail = cols & ~3;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
@@ -32,14 +40,14 @@ export function denseI8(w: Int8Array, p: Int8Row, x: Int8Array, y: Int8Array, ro
       a3 += w[base + c + 3]! * x[c + 3]!;
     }
     for (; c < cols; c++) a0 += w[base + c]! * x[c]!;
-    y[r] = finish((a0 + a1) + (a2 + a3), p, r);
+    y[r] = finish((a0 + a1) + (a2 + a3), p, r, lo);
   }
 }
 
 /** Row r uses stored entries rowStarts[r] .. ends[endsAt + r] (the mode's prefix of the row). */
 export function rowPrefixSparseI8(
   values: Int8Array, columns: Uint16Array, rowStarts: Uint32Array, ends: Uint32Array, endsAt: number,
-  p: Int8Row, x: Int8Array, y: Int8Array, rows: number,
+  p: Int8Row, x: Int8Array, y: Int8Array, rows: number, lo: number,
 ): void {
   for (let r = 0; r < rows; r++) {
     let i = rowStarts[r]!;
@@ -53,50 +61,63 @@ export function rowPrefixSparseI8(
       a3 += values[i + 3]! * x[columns[i + 3]!]!;
     }
     for (; i < end; i++) a0 += values[i]! * x[columns[i]!]!;
-    y[r] = finish((a0 + a1) + (a2 + a3), p, r);
+    y[r] = finish((a0 + a1) + (a2 + a3), p, r, lo);
   }
 }
 
-export function convDenseI8(w: Int8Array, p: Int8Row, x: Int8Array, y: Int8Array, g: ConvGeometry): void {
-  const { inW, inC, outH, outW, outC, cols, offsets } = g;
+/** Dense conv: kernelH contiguous dot products per output (see conv-kernels.ts). */
+export function convDenseI8(w: Int8Array, p: Int8Row, x: Int8Array, y: Int8Array, g: ConvGeometry, lo: number): void {
+  const { inW, inC, outH, outW, outC, cols, kernelH } = g;
+  const span = cols / kernelH;
+  const stride = inW * inC;
+  const tail = span & ~3;
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {
       const base = (oy * inW + ox) * inC;
       const o = (oy * outW + ox) * outC;
       for (let r = 0; r < outC; r++) {
-        const wr = r * cols;
-        let a0 = 0, a1 = 0;
-        let c = 0;
-        for (; c + 1 < cols; c += 2) {
-          a0 += w[wr + c]! * x[base + offsets[c]!]!;
-          a1 += w[wr + c + 1]! * x[base + offsets[c + 1]!]!;
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        let wi = r * cols;
+        let xi = base;
+        for (let ky = 0; ky < kernelH; ky++, wi += span, xi += stride) {
+          let c = 0;
+          for (; c < tail; c += 4) {
+            a0 += w[wi + c]! * x[xi + c]!;
+            a1 += w[wi + c + 1]! * x[xi + c + 1]!;
+            a2 += w[wi + c + 2]! * x[xi + c + 2]!;
+            a3 += w[wi + c + 3]! * x[xi + c + 3]!;
+          }
+          for (; c < span; c++) a0 += w[wi + c]! * x[xi + c]!;
         }
-        if (c < cols) a0 += w[wr + c]! * x[base + offsets[c]!]!;
-        y[o + r] = finish(a0 + a1, p, r);
+        y[o + r] = finish((a0 + a1) + (a2 + a3), p, r, lo);
       }
     }
   }
 }
 
+/** Row-prefix sparse conv: a gather-MAC through each kept weight's tap (see conv-kernels.ts). */
 export function convRowPrefixSparseI8(
-  values: Int8Array, columns: Uint16Array, rowStarts: Uint32Array, ends: Uint32Array, endsAt: number,
-  p: Int8Row, x: Int8Array, y: Int8Array, g: ConvGeometry,
+  values: Int8Array, taps: Int32Array, rowStarts: Uint32Array, ends: Uint32Array, endsAt: number,
+  p: Int8Row, x: Int8Array, y: Int8Array, g: ConvGeometry, lo: number,
 ): void {
-  const { inW, inC, outH, outW, outC, offsets } = g;
+  const { inW, inC, outH, outW, outC } = g;
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {
       const base = (oy * inW + ox) * inC;
       const o = (oy * outW + ox) * outC;
       for (let r = 0; r < outC; r++) {
-        let a0 = 0, a1 = 0;
         let i = rowStarts[r]!;
         const end = ends[endsAt + r]!;
-        for (; i + 1 < end; i += 2) {
-          a0 += values[i]! * x[base + offsets[columns[i]!]!]!;
-          a1 += values[i + 1]! * x[base + offsets[columns[i + 1]!]!]!;
+        const tail = end - ((end - i) & 3);
+        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
+        for (; i < tail; i += 4) {
+          a0 += values[i]! * x[base + taps[i]!]!;
+          a1 += values[i + 1]! * x[base + taps[i + 1]!]!;
+          a2 += values[i + 2]! * x[base + taps[i + 2]!]!;
+          a3 += values[i + 3]! * x[base + taps[i + 3]!]!;
         }
-        if (i < end) a0 += values[i]! * x[base + offsets[columns[i]!]!]!;
-        y[o + r] = finish(a0 + a1, p, r);
+        for (; i < end; i++) a0 += values[i]! * x[base + taps[i]!]!;
+        y[o + r] = finish((a0 + a1) + (a2 + a3), p, r, lo);
       }
     }
   }

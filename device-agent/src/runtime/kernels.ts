@@ -1,11 +1,12 @@
 /**
  * Float32 kernels for fully-connected layers. Both get the same care — typed arrays, no
  * allocation per call, 4-way unrolled inner loops with independent accumulators — so a sparse
- * speedup is measured against our best dense kernel, not a strawman.
+ * speedup is measured against our best dense kernel, not a strawman. `relu` fuses a following
+ * ReLU into the output store (extraction then skips the ReLU layer).
  */
 
 /** y = W x + b, W row-major [rows][cols]. */
-export function denseF32(w: Float32Array, bias: Float32Array, x: Float32Array, y: Float32Array, rows: number, cols: number): void {
+export function denseF32(w: Float32Array, bias: Float32Array, x: Float32Array, y: Float32Array, rows: number, cols: number, relu: boolean): void {
   const tail = cols & ~3;
   for (let r = 0; r < rows; r++) {
     const base = r * cols;
@@ -18,7 +19,8 @@ export function denseF32(w: Float32Array, bias: Float32Array, x: Float32Array, y
       a3 += w[base + c + 3]! * x[c + 3]!;
     }
     for (; c < cols; c++) a0 += w[base + c]! * x[c]!;
-    y[r] = bias[r]! + ((a0 + a1) + (a2 + a3));
+    const v = bias[r]! + ((a0 + a1) + (a2 + a3));
+    y[r] = relu && v < 0 ? 0 : v;
   }
 }
 
@@ -28,7 +30,7 @@ export function denseF32(w: Float32Array, bias: Float32Array, x: Float32Array, y
  */
 export function rowPrefixSparseF32(
   values: Float32Array, columns: Uint16Array, rowStarts: Uint32Array, ends: Uint32Array, endsAt: number,
-  bias: Float32Array, x: Float32Array, y: Float32Array, rows: number,
+  bias: Float32Array, x: Float32Array, y: Float32Array, rows: number, relu: boolean,
 ): void {
   for (let r = 0; r < rows; r++) {
     let i = rowStarts[r]!;
@@ -42,7 +44,8 @@ export function rowPrefixSparseF32(
       a3 += values[i + 3]! * x[columns[i + 3]!]!;
     }
     for (; i < end; i++) a0 += values[i]! * x[columns[i]!]!;
-    y[r] = bias[r]! + ((a0 + a1) + (a2 + a3));
+    const v = bias[r]! + ((a0 + a1) + (a2 + a3));
+    y[r] = relu && v < 0 ? 0 : v;
   }
 }
 
@@ -53,7 +56,7 @@ export function rowPrefixSparseF32(
  */
 export function block1x4F32(
   values: Float32Array, columns: Uint16Array, rowStarts: Uint32Array, ends: Uint32Array, endsAt: number,
-  bias: Float32Array, x: Float32Array, y: Float32Array, rows: number,
+  bias: Float32Array, x: Float32Array, y: Float32Array, rows: number, relu: boolean,
 ): void {
   for (let r = 0; r < rows; r++) {
     const end = ends[endsAt + r]!;
@@ -66,7 +69,8 @@ export function block1x4F32(
       a2 += values[v + 2]! * x[c + 2]!;
       a3 += values[v + 3]! * x[c + 3]!;
     }
-    y[r] = bias[r]! + ((a0 + a1) + (a2 + a3));
+    const v = bias[r]! + ((a0 + a1) + (a2 + a3));
+    y[r] = relu && v < 0 ? 0 : v;
   }
 }
 

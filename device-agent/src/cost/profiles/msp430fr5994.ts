@@ -84,5 +84,10 @@ export const msp430fr5994: DeviceProfile = {
     perActivationI8: 6,
     // MOV.B @Rn+,Rd (2) + RRA.B Rd (1) + MOV.B Rd,0(Rm) (4).
     perInputByteI8: 7,
+    // Fused ReLU on a soft-float result in registers, SLAU367 §4.5.1.5: TST.W on the high word (1) +
+    // JGE (2) + two CLR (1 each, only for negatives): ~4 (approx.).
+    fusedRelu: 4,
+    // int8: the output clamp compares with 0 instead of -128, the same instructions.
+    fusedReluI8: 0,
   },
 };

@@ -88,5 +88,10 @@ export const stm32l476M4f: DeviceProfile = {
     // sometimes) ~ 3; an input byte: LDRB (2) + LSRS (1) + STRB (1) pipelined ~ 3 (approx.).
     perActivationI8: 3,
     perInputByteI8: 3,
+    // Fused ReLU on a float in an FPU register: VMOV to a core register (1, Table 7-1) and
+    // BIC Rd, Rd, Rd, ASR #31 (1, §3.3.1; clears a negative), stored with STR instead of VSTR (approx.).
+    fusedRelu: 2,
+    // The requantized int8 is clamped with SSAT #8; a fused ReLU makes it USAT #7, also 1 cycle (§3.3.1).
+    fusedReluI8: 0,
   },
 };
