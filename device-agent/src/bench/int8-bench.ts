@@ -19,7 +19,7 @@ import { quantize } from '../quant/quantize.js';
 import { createInt8Workspace, extractInt8, type Int8Model } from '../runtime/extract-int8.js';
 import { argmaxI8 } from '../runtime/int8-kernels.js';
 import { instructionsPerInference, valgrindVersion } from './callgrind.js';
-import { interleavedMedians } from './timing.js';
+import { cpuClockMs, interleavedMedians } from './timing.js';
 
 export interface Int8ModeColumns {
   int8Us: number;
@@ -84,7 +84,7 @@ export function int8Columns(shared: ModelSpec, dense: ModelSpec, calibration: Ui
   const ws = createInt8Workspace(q);
   const models = q.modes.map((_, m) => extractInt8(q, m, ws));
   const denseModel = extractInt8(qDense, 0);
-  const [denseMs, ...modeMs] = interleavedMedians([() => denseModel.run(x), ...models.map((m) => () => m.run(x))]);
+  const [denseMs, ...modeMs] = interleavedMedians([() => denseModel.run(x), ...models.map((m) => () => m.run(x))], 9, cpuClockMs);
   const cyc = (m: Int8Model) => estimateInference(msp, m.ops, x.length, msp.numberFormat).cycles;
 
   const c = valgrindVersion() ? cInstructions(qDense, q, calibration.length ? calibration : [x], x.length, cInputs) : undefined;

@@ -1,13 +1,13 @@
 /**
  * What both runtime benches (trained models and the random-weight fallback) measure the same way:
- * host time of the dense model and of every mode (medians of interleaved repetitions, one workspace
+ * host time (process CPU time) of the dense model and of every mode (medians of interleaved repetitions, one workspace
  * per package as a board allocates at deploy), extraction time, cost-model cycles on the MSP430
  * and the M4F, and the sizes that put the shared package next to the modes stored separately.
  */
 import type { EvePackage } from '../format/package-types.js';
 import { createWorkspace, extract, type RunnableModel } from '../runtime/extract.js';
 import { estimateInference, getProfile } from '../cost/cost-model.js';
-import { geomean, median, timePerCall } from './timing.js';
+import { cpuClockMs, geomean, median, timePerCall } from './timing.js';
 
 export interface ModeSpeed {
   mode: number;
@@ -25,12 +25,12 @@ export function measureNetworkSpeed(shared: EvePackage, dense: EvePackage, x: Fl
   const tDense: number[] = [];
   const tModes: number[][] = models.map(() => []);
   for (let r = 0; r < 9; r++) {
-    tDense.push(timePerCall(() => denseModel.run(x)));
-    models.forEach((m, k) => tModes[k]!.push(timePerCall(() => m.run(x))));
+    tDense.push(timePerCall(() => denseModel.run(x), 40, cpuClockMs));
+    models.forEach((m, k) => tModes[k]!.push(timePerCall(() => m.run(x), 40, cpuClockMs)));
   }
   const denseUs = median(tDense) * 1e3;
   const sparsest = models.length - 1;
-  const extractUs = median(Array.from({ length: 9 }, () => timePerCall(() => extract(shared, sparsest, ws)))) * 1e3;
+  const extractUs = median(Array.from({ length: 9 }, () => timePerCall(() => extract(shared, sparsest, ws), 40, cpuClockMs))) * 1e3;
   const msp = getProfile('msp430fr5994');
   const m4 = getProfile('stm32l476-m4f');
   const cyc = (p: typeof m4, m: RunnableModel) => estimateInference(p, m.ops, x.length).cycles;

@@ -1,15 +1,17 @@
 /**
- * Fallback when no trained models exist: He-initialised random weights with nested magnitude masks
- * at 50/80/90 %. It measures speed and sizes only — no accuracy, so no policy table either.
+ * Fallback when no trained models exist: LeNet-300-100 and LeNet-5 with He-initialised random
+ * weights and nested magnitude masks at 50/80/90 % in every layer. It measures speed and sizes
+ * only — no accuracy, so no policy table either.
  */
 import { writePackage } from '../format/writer.js';
 import { readPackage } from '../format/reader.js';
 import type { ModelSpec } from '../format/model-spec.js';
 import { mulberry32 } from '../harvest/generators.js';
 import { measureNetworkSpeed } from './network-speed.js';
+import { BENCH_NETWORKS, randomNetwork } from './random-network.js';
 
 export const SPARSITY = [0.5, 0.8, 0.9];
-export const RANDOM_NETWORKS: Record<string, number[]> = { 'lenet-300-100': [784, 300, 100, 10], 'mlp-small': [784, 128, 64, 10] };
+export const RANDOM_NETWORKS = ['lenet-300-100', 'lenet-5'] as const;
 
 function gaussian(u: () => number): number {
   return Math.sqrt(-2 * Math.log(Math.max(u(), 1e-12))) * Math.cos(2 * Math.PI * u());
@@ -35,16 +37,18 @@ export function randomMagnitudeSpec(dims: number[], modes: number[], format: 'de
 }
 
 /** The seeded packages the fallback measures: the shared 3-mode one and the dense baseline. */
-export function randomBenchPackages(dims: number[]) {
+export function randomBenchPackages(name: string) {
+  const net = BENCH_NETWORKS[name]!;
   return {
-    shared: readPackage(writePackage(randomMagnitudeSpec(dims, SPARSITY, 'rowPrefixSparse', 1))),
-    dense: readPackage(writePackage(randomMagnitudeSpec(dims, [0], 'dense', 1))),
+    shared: readPackage(writePackage(randomNetwork(name, net, SPARSITY, 'rowPrefixSparse', 1))),
+    dense: readPackage(writePackage(randomNetwork(name, net, [0], 'dense', 1))),
   };
 }
 
-export function benchRandomNetwork(name: string, dims: number[], { shared, dense } = randomBenchPackages(dims)) {
-  const x = Float32Array.from({ length: dims[0]! }, (_, i) => (i % 7) / 7);
-  const separate = SPARSITY.map((s) => writePackage(randomMagnitudeSpec(dims, [s], 'rowPrefixSparse', 1)).length);
+export function benchRandomNetwork(name: string, { shared, dense } = randomBenchPackages(name)) {
+  const length = shared.input[0] * shared.input[1] * shared.input[2];
+  const x = Float32Array.from({ length }, (_, i) => (i % 7) / 7);
+  const separate = SPARSITY.map((s) => writePackage(randomNetwork(name, BENCH_NETWORKS[name]!, [s], 'rowPrefixSparse', 1)).length);
   const speed = measureNetworkSpeed(shared, dense, x, separate);
   const modes = speed.modes.map((m) => ({ ...m, accuracy: null as number | null }));
   return { network: name, weights: 'random', ...speed.summary, modes };

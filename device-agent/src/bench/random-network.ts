@@ -1,14 +1,17 @@
 /**
  * Random stand-ins for the benchmark's networks until trained packages sit in bench/models/:
  * He-initialised weights, per-layer nested magnitude masks (mode m keeps the largest
- * (1 - sparsity[m]) of each layer's weights, so masks nest by construction).
+ * (1 - sparsity) of each layer's weights, so masks nest by construction as long as each layer's
+ * sparsity does not fall from one mode to the next).
  */
 import type { LayerSpec, ModelSpec, Shape3 } from '../format/model-spec.js';
 import { mulberry32 } from '../harvest/generators.js';
 
 export type NetLayer = { type: 'dense'; units: number } | { type: 'conv2d'; filters: number; kernel: number } | { type: 'maxpool'; size: number } | { type: 'relu' } | { type: 'flatten' };
 
-export const BENCH_NETWORKS: Record<string, { input: Shape3; layers: NetLayer[] }> = {
+export interface NetDef { input: Shape3; layers: NetLayer[] }
+
+export const BENCH_NETWORKS: Record<string, NetDef> = {
   'lenet-300-100': { input: [1, 1, 784], layers: [{ type: 'dense', units: 300 }, { type: 'relu' }, { type: 'dense', units: 100 }, { type: 'relu' }, { type: 'dense', units: 10 }] },
   'lenet-5': {
     input: [28, 28, 1],
@@ -35,18 +38,26 @@ function nestedKeep(weights: Float32Array, sparsity: number[]): Int8Array {
   return keep;
 }
 
-/** `sparsity` per mode (densest first); a single 0 gives the dense baseline. */
-export function randomNetwork(name: string, sparsity: number[], format: 'dense' | 'rowPrefixSparse', seed: number): ModelSpec {
-  const net = BENCH_NETWORKS[name]!;
+/**
+ * A mode's sparsity: one for every weighted layer, or one per weighted layer (in order). Modes go
+ * densest first; a single 0 gives the dense baseline. The weights depend only on the network and
+ * the seed, so packages of different sparsities share them.
+ */
+export type ModeSparsity = number | readonly number[];
+
+export function randomNetwork(name: string, net: NetDef, sparsity: readonly ModeSparsity[], format: 'dense' | 'rowPrefixSparse', seed: number): ModelSpec {
   const u = mulberry32(seed);
   let shape: Shape3 = net.input;
+  let weighted = 0;
   const layers: LayerSpec[] = net.layers.map((l): LayerSpec => {
     if (l.type === 'dense' || l.type === 'conv2d') {
+      const j = weighted++;
+      const layerSparsity = sparsity.map((s) => (typeof s === 'number' ? s : s[j]!));
       const cols = l.type === 'dense' ? shape[0] * shape[1] * shape[2] : l.kernel * l.kernel * shape[2];
       const rows = l.type === 'dense' ? l.units : l.filters;
       const weights = Float32Array.from({ length: rows * cols }, () => gaussian(u) * Math.sqrt(2 / cols));
       const bias = Float32Array.from({ length: rows }, () => gaussian(u) * 0.05);
-      const common = { weights, bias, keep: nestedKeep(weights, sparsity), format };
+      const common = { weights, bias, keep: nestedKeep(weights, layerSparsity), format };
       if (l.type === 'dense') { shape = [1, 1, rows]; return { kind: 'dense', inFeatures: cols, outFeatures: rows, ...common }; }
       const input = shape;
       shape = [shape[0] - l.kernel + 1, shape[1] - l.kernel + 1, rows];
@@ -56,5 +67,5 @@ export function randomNetwork(name: string, sparsity: number[], format: 'dense' 
     if (l.type === 'flatten') shape = [1, 1, shape[0] * shape[1] * shape[2]];
     return { kind: l.type };
   });
-  return { name, input: net.input, outputs: 10, modes: sparsity.map((_, i) => ({ name: `m${i}` })), layers };
+  return { name, input: net.input, outputs: shape[0] * shape[1] * shape[2], modes: sparsity.map((_, i) => ({ name: `m${i}` })), layers };
 }

@@ -19,6 +19,7 @@ import { randomBlockSpec } from '../format/random-spec.js';
 import { formatPolicyTable, type PolicyRow, type PolicyScenario } from './policy-table.js';
 import { int8Columns, type Int8Columns, type LabelledInputs } from './int8-bench.js';
 import { mnistForBench } from './mnist-for-bench.js';
+import { convSweep, type SweepNetwork } from './conv-sweep.js';
 import { specFromPackage } from '../format/decode-spec.js';
 import { randomSpec } from '../format/random-spec.js';
 import { quantize } from '../quant/quantize.js';
@@ -76,9 +77,9 @@ function main() {
   });
   const networks: NetworkResult[] = trained
     ? trained.networks.map((n) => withInt8(benchTrainedNetwork(n, trained.test, trained.manifest.profile), n.shared, n.dense, calibrationFor(trained.test.features), testOf(trained.test)))
-    : Object.entries(RANDOM_NETWORKS).map(([n, d]) => {
-      const pkgs = randomBenchPackages(d);
-      return withInt8(benchRandomNetwork(n, d, pkgs), pkgs.shared, pkgs.dense, calibrationFor(d[0]!), undefined);
+    : RANDOM_NETWORKS.map((n) => {
+      const pkgs = randomBenchPackages(n);
+      return withInt8(benchRandomNetwork(n, pkgs), pkgs.shared, pkgs.dense, calibrationFor(pkgs.shared.input[0] * pkgs.shared.input[1] * pkgs.shared.input[2]), undefined);
     });
   const fuzzCases = Number(process.env.EVE_FUZZ_CASES ?? 100_000);
   // half the cases on a row-prefix package, half on a block1x4 one
@@ -91,6 +92,10 @@ function main() {
   };
   // the int8 layout too (scales section, int32 bias), each accepted package run through extractInt8
   const fuzzInt8 = fuzzReader(writePackage(quantize(randomSpec(2, [64, 32, 10]), [Uint8Array.from({ length: 64 }, (_, i) => (i * 37) % 256)])), fuzzCases, 9);
+  const sweepStarted = Date.now();
+  const sweep = convSweep(calibrationFor);
+  writeFileSync(join(root, 'bench/results/conv-sweep.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, weights: 'random (He-initialised, seed 1, nested magnitude masks)', networks: sweep, durationS: (Date.now() - sweepStarted) / 1000 }, null, 2) + '\n');
+  printSweep(sweep);
   const result = { date: new Date().toISOString(), node: process.version, weights: trained ? 'trained' : 'random', modelsSeed: trained?.manifest.seed ?? null, networks, fuzz, fuzzInt8, durationS: (Date.now() - started) / 1000 };
   mkdirSync(join(root, 'bench/results'), { recursive: true });
   writeFileSync(join(root, 'bench/results/runtime.json'), JSON.stringify(result, null, 2) + '\n');
@@ -119,6 +124,19 @@ function printTable(networks: NetworkResult[], fuzz: { cases: number; rejected: 
   console.log(`\nfuzz: ${fuzz.cases} mutated packages (row-prefix and block1x4), ${fuzz.rejected} rejected with typed errors, ${fuzz.accepted} accepted, ${fuzz.crashes} crashes, ${fuzz.hangs} hangs (slowest ${f(fuzz.slowestMs, 2)} ms)`);
   if (fuzz.firstCrash) console.log(`first crash: ${fuzz.firstCrash}`);
   console.log('wrote bench/results/runtime.json');
+}
+
+function printSweep(sweep: SweepNetwork[]) {
+  const x = (v: number | null) => (v === null ? '-' : `${f(v)}x`);
+  for (const n of sweep) {
+    console.log(`\nconv sweep, ${n.network}: dense ${f(n.denseHostUs, 1)} µs float32, ${f(n.denseInt8Us, 1)} µs int8, ${n.denseCInstr ?? '-'} C instructions`);
+    console.log('mode  layer sparsity                 host    int8    MSP430 int8 cycles  M4F cycles  C instr (scalar)  C instr (SSE)');
+    for (const m of n.modes) {
+      console.log(`${m.mode}     ${m.layerSparsity.map((v) => f(v)).join(' ').padEnd(28)} ${x(m.hostSpeedup).padStart(6)}  ${x(m.int8Speedup).padStart(6)}  ${x(m.cycleSpeedupMsp430Int8).padStart(18)}  ${x(m.cycleSpeedupM4F).padStart(10)}  ${x(m.cInstrSpeedup).padStart(16)}  ${x(m.cInstrSpeedupSimd).padStart(13)}`);
+    }
+    console.log(`geomean: host ${x(n.geomean.host)}, int8 ${x(n.geomean.int8)}, MSP430 int8 cycles ${x(n.geomean.cyclesMsp430Int8)}, M4F ${x(n.geomean.cyclesM4F)}, C instructions ${x(n.geomean.cInstr)}`);
+  }
+  console.log('wrote bench/results/conv-sweep.json');
 }
 
 function printPolicy(network: string, rows: PolicyRow[], scenario: PolicyScenario, profile: string) {

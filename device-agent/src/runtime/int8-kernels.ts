@@ -65,31 +65,24 @@ export function rowPrefixSparseI8(
   }
 }
 
-/** Dense conv: kernelH contiguous dot products per output (see conv-kernels.ts). */
+/** Dense conv: one flat loop over the row through the offset table (see conv-kernels.ts). */
 export function convDenseI8(w: Int8Array, p: Int8Row, x: Int8Array, y: Int8Array, g: ConvGeometry, lo: number): void {
-  const { inW, inC, outH, outW, outC, cols, kernelH } = g;
-  const span = cols / kernelH;
-  const stride = inW * inC;
-  const tail = span & ~3;
+  const { inW, inC, outH, outW, outC, cols } = g;
+  const offsets = g.offsets!;
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {
       const base = (oy * inW + ox) * inC;
       const o = (oy * outW + ox) * outC;
       for (let r = 0; r < outC; r++) {
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        let wi = r * cols;
-        let xi = base;
-        for (let ky = 0; ky < kernelH; ky++, wi += span, xi += stride) {
-          let c = 0;
-          for (; c < tail; c += 4) {
-            a0 += w[wi + c]! * x[xi + c]!;
-            a1 += w[wi + c + 1]! * x[xi + c + 1]!;
-            a2 += w[wi + c + 2]! * x[xi + c + 2]!;
-            a3 += w[wi + c + 3]! * x[xi + c + 3]!;
-          }
-          for (; c < span; c++) a0 += w[wi + c]! * x[xi + c]!;
+        const wr = r * cols;
+        let a0 = 0, a1 = 0;
+        let c = 0;
+        for (; c + 1 < cols; c += 2) {
+          a0 += w[wr + c]! * x[base + offsets[c]!]!;
+          a1 += w[wr + c + 1]! * x[base + offsets[c + 1]!]!;
         }
-        y[o + r] = finish((a0 + a1) + (a2 + a3), p, r, lo);
+        if (c < cols) a0 += w[wr + c]! * x[base + offsets[c]!]!;
+        y[o + r] = finish(a0 + a1, p, r, lo);
       }
     }
   }
@@ -106,18 +99,15 @@ export function convRowPrefixSparseI8(
       const base = (oy * inW + ox) * inC;
       const o = (oy * outW + ox) * outC;
       for (let r = 0; r < outC; r++) {
+        let a0 = 0, a1 = 0;
         let i = rowStarts[r]!;
         const end = ends[endsAt + r]!;
-        const tail = end - ((end - i) & 3);
-        let a0 = 0, a1 = 0, a2 = 0, a3 = 0;
-        for (; i < tail; i += 4) {
+        for (; i + 1 < end; i += 2) {
           a0 += values[i]! * x[base + taps[i]!]!;
           a1 += values[i + 1]! * x[base + taps[i + 1]!]!;
-          a2 += values[i + 2]! * x[base + taps[i + 2]!]!;
-          a3 += values[i + 3]! * x[base + taps[i + 3]!]!;
         }
-        for (; i < end; i++) a0 += values[i]! * x[base + taps[i]!]!;
-        y[o + r] = finish((a0 + a1) + (a2 + a3), p, r, lo);
+        if (i < end) a0 += values[i]! * x[base + taps[i]!]!;
+        y[o + r] = finish(a0 + a1, p, r, lo);
       }
     }
   }
