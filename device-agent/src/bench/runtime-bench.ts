@@ -2,10 +2,11 @@
  * `npm run bench -w device-agent`: host speed of the shared-weight runtime, accuracy, package
  * sizes, extraction overhead, cost-model cycles, int8 kernels and their accuracy, instruction counts
  * of the generated C (callgrind), the mode-policy table and reader fuzzing. Writes
- * bench/results/runtime.json and prints a table. It measures the trained models in bench/models/
+ * bench/results/runtime.json and prints a table; the conv sweep (conv-sweep.ts) goes to
+ * bench/results/conv-sweep.json. It measures the trained models in bench/models/
  * (`npm run models -w search`; the root `npm run bench` runs that first); without them it says so
  * and falls back to random weights, which give no accuracy and no policy table. Timings are
- * medians of interleaved repetitions in one process.
+ * medians of interleaved repetitions in one process, in process CPU time.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
