@@ -53,7 +53,7 @@ export function pointTimestampNs(hostTime: number, seq: number): string {
 
 /** Where a tag's value comes from: the topic's bench or board, or a payload key. */
 interface TagSlot { name: string; key: string; prefix: string }
-interface FieldSlot { key: string; prefix: string }
+interface FieldSlot { key: string; prefix: string; what: string }
 interface Plan { measurement: string; tags: TagSlot[]; fields: FieldSlot[] }
 
 /** Per kind, the tags and fields in line-protocol order, their escaped names computed once. */
@@ -65,7 +65,7 @@ function plan(kind: TelemetryKind): Plan {
     .map((t) => ({ ...t, prefix: `,${escapeKey(t.name)}=` }));
   const fieldKeys = Object.keys(SCHEMAS[kind].shape).filter((k) => !tagKeys.includes(k));
   if (kind === 'status') fieldKeys.push('online');
-  const fields = fieldKeys.map((key) => ({ name: key, key })).sort(byName).map(({ key }) => ({ key, prefix: `${escapeKey(key)}=` }));
+  const fields = fieldKeys.map((key) => ({ name: key, key })).sort(byName).map(({ key }) => ({ key, prefix: `${escapeKey(key)}=`, what: `${kind}.${key}` }));
   return { measurement: escapeMeasurement(measurementName(kind)), tags, fields };
 }
 
@@ -94,7 +94,7 @@ export function toLineProtocol<K extends TelemetryKind>(kind: K, bench: string, 
   for (const f of plan.fields) {
     const v = f.key === 'online' && kind === 'status' ? (p['state'] === 'offline' ? 0 : 1) : p[f.key];
     if (v === null || v === undefined) continue;
-    fields += (fields === '' ? '' : ',') + f.prefix + formatField(fieldType(kind, f.key, v), v, `${kind}.${f.key}`);
+    fields += (fields === '' ? '' : ',') + f.prefix + formatField(fieldType(kind, f.key, v), v, f.what);
   }
   if (fields === '') throw new EveError('LINE_PROTOCOL_EMPTY', `${kind} from ${bench}/${board}: no fields to write`);
   return `${line} ${fields} ${pointTimestampNs(p['hostTime'] as number, p['seq'] as number)}`;

@@ -61,8 +61,11 @@ export interface BridgeOptions {
   clock?: Clock;
   random?: () => number;
   log?: (line: string) => void;
-  /** Hears each batch InfluxDB accepted (benchmarks measure latency with it). */
-  onWritten?: (lines: readonly string[]) => void;
+  /**
+   * Hears each batch InfluxDB accepted (benchmarks measure with it): its texts, each one or more
+   * newline-separated lines (an outbox record), and how many points they hold.
+   */
+  onWritten?: (texts: readonly string[], points: number) => void;
   /** Messages per acknowledged group at most (default 500). */
   maxGroup?: number;
   /** Observes each group before its commit and before its PUBACKs (tests crash the bridge there). */
@@ -285,8 +288,10 @@ export class TelemetryBridge {
     this.outage = undefined;
     this.backoff.reset();
     this.outbox.remove(batch);
-    for (const r of batch) this.counts.written += r.items;
-    if (this.o.onWritten) this.o.onWritten(batch.flatMap((r) => r.text.split('\n')));
+    let points = 0;
+    for (const r of batch) points += r.items;
+    this.counts.written += points;
+    this.o.onWritten?.(batch.map((r) => r.text), points);
     this.warnFill(false);
   }
 
@@ -305,7 +310,7 @@ export class TelemetryBridge {
         try {
           await this.influx.write([line]);
           this.counts.written++;
-          this.o.onWritten?.([line]);
+          this.o.onWritten?.([line], 1);
         } catch (one) {
           if (!isEveError(one) || one.retriable) return; // an outage began: the record stays for the drain loop
           this.log(`bridge: 1 point dead-lettered: ${one.message}`);
@@ -328,6 +333,7 @@ export class TelemetryBridge {
     this.running = false;
     this.kick?.();
     await this.drainDone;
+    this.influx.close();
     this.outbox.close();
   }
 
@@ -344,6 +350,7 @@ export class TelemetryBridge {
     this.running = false;
     this.kick?.();
     await this.drainDone;
+    this.influx.close();
     this.outbox.close();
   }
 }
