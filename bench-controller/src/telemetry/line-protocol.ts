@@ -83,19 +83,22 @@ function fieldType(kind: TelemetryKind, key: string, value: unknown): FieldType 
 export function toLineProtocol<K extends TelemetryKind>(kind: K, bench: string, board: string, payload: PayloadOf<K>): string {
   const p = payload as Record<string, unknown>;
   const plan = PLANS[kind];
-  let line = plan.measurement;
+  // parts joined once: a flat string, where `+=` would leave a tree of pieces for the group to copy later
+  const parts: string[] = [plan.measurement];
   for (const t of plan.tags) {
     const v = t.key === '' ? (t.name === 'bench' ? bench : board) : p[t.key];
     if (v === null || v === undefined) continue;
     const s = String(v);
-    if (s !== '') line += t.prefix + escapeKey(s);
+    if (s !== '') parts.push(t.prefix, escapeKey(s));
   }
-  let fields = '';
+  let separator = ' ';
   for (const f of plan.fields) {
     const v = f.key === 'online' && kind === 'status' ? (p['state'] === 'offline' ? 0 : 1) : p[f.key];
     if (v === null || v === undefined) continue;
-    fields += (fields === '' ? '' : ',') + f.prefix + formatField(fieldType(kind, f.key, v), v, f.what);
+    parts.push(separator, f.prefix, formatField(fieldType(kind, f.key, v), v, f.what));
+    separator = ',';
   }
-  if (fields === '') throw new EveError('LINE_PROTOCOL_EMPTY', `${kind} from ${bench}/${board}: no fields to write`);
-  return `${line} ${fields} ${pointTimestampNs(p['hostTime'] as number, p['seq'] as number)}`;
+  if (separator === ' ') throw new EveError('LINE_PROTOCOL_EMPTY', `${kind} from ${bench}/${board}: no fields to write`);
+  parts.push(' ', pointTimestampNs(p['hostTime'] as number, p['seq'] as number));
+  return parts.join('');
 }
