@@ -104,7 +104,6 @@ async function ceiling(url: string, round: number): Promise<Drain> {
 }
 
 async function bridgeThroughput(url: string, influx: Influxd, dir: string, round: number): Promise<Drain> {
-  let written = 0;
   const opts = {
     mqtt: { url, ...BRIDGE_USER, clientId: 'bench-bridge-throughput' },
     influx: { url: influx.url, db: 'bench' },
@@ -112,15 +111,13 @@ async function bridgeThroughput(url: string, influx: Influxd, dir: string, round
     deadLetterPath: join(dir, 'dead-letter.jsonl'),
     metricsIntervalMs: 0,
     log: () => {},
-    onWritten: (_texts: readonly string[], points: number) => { written += points; },
   };
   await openSession(url, opts.mqtt.clientId);
   await preload(url, N, `throughput-${round}`);
-  written = 0;
   let bridge: TelemetryBridge | undefined;
   const d = await timed('the bridge', async () => {
-    bridge = await TelemetryBridge.start(opts);
-    return () => written >= N;
+    const b = (bridge = await TelemetryBridge.start(opts));
+    return () => b.stats.written >= N;
   });
   await bridge!.stop();
   await closeSession(url, opts.mqtt.clientId);

@@ -46,7 +46,7 @@ describe('DurableQueue', () => {
     q.pushGroup(['d 4']);
     q.pushGroup(['e 5', 'f 6']);
     expect([q.count, q.bytes]).toEqual([6, 'a 1\nb 2\nc 3'.length + 3 + 7]);
-    expect(q.peekItems(4).map((r) => [r.text, r.items])).toEqual([['a 1\nb 2\nc 3', 3], ['d 4', 1]]);
+    expect(q.peekItems(4).map((r) => [r.body.toString(), r.items])).toEqual([['a 1\nb 2\nc 3', 3], ['d 4', 1]]);
     // a record larger than the budget still comes out, alone
     expect(q.peekItems(1).map((r) => r.items)).toEqual([3]);
     q.remove(q.peekItems(4));

@@ -25,6 +25,19 @@ export interface QueuedRecord {
   items: number;
 }
 
+/**
+ * A record read as its UTF-8 bytes: the outbox's groups go to InfluxDB as they are, and a buffer
+ * lives outside the JavaScript heap, where a megabyte of strings per batch kept the young-generation
+ * collector copying them while the write was in flight.
+ */
+export interface QueuedBytes {
+  id: number;
+  body: Buffer;
+  items: number;
+  /** The record's length in characters (what `bytes` counts). */
+  chars: number;
+}
+
 export class DurableQueue {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
@@ -53,7 +66,7 @@ export class DurableQueue {
     this.insert = this.db.prepare('INSERT INTO queue (text, items) VALUES (?, ?)');
     this.pushMany = this.db.transaction((texts: readonly string[]) => texts.map((t) => Number(this.insert.run(t, 1).lastInsertRowid)));
     this.oldest = this.db.prepare('SELECT id, text, items FROM queue ORDER BY id LIMIT ?');
-    this.oldestGroups = this.db.prepare('SELECT id, text, items FROM queue ORDER BY id');
+    this.oldestGroups = this.db.prepare('SELECT id, CAST(text AS BLOB) AS body, items, length(text) AS chars FROM queue ORDER BY id');
     this.remove1 = this.db.prepare('DELETE FROM queue WHERE id = ?');
     this.removeRange = this.db.prepare('DELETE FROM queue WHERE id BETWEEN ? AND ?');
     this.countNow = 0;
@@ -98,11 +111,11 @@ export class DurableQueue {
     return this.oldest.all(limit) as QueuedRecord[];
   }
 
-  /** The oldest records holding about `items` items: whole records, at least one. */
-  peekItems(items: number): QueuedRecord[] {
-    const out: QueuedRecord[] = [];
+  /** The oldest records holding about `items` items, as bytes: whole records, at least one. */
+  peekItems(items: number): QueuedBytes[] {
+    const out: QueuedBytes[] = [];
     let n = 0;
-    for (const r of this.oldestGroups.iterate() as IterableIterator<QueuedRecord>) {
+    for (const r of this.oldestGroups.iterate() as IterableIterator<QueuedBytes>) {
       if (out.length > 0 && n + r.items > items) break;
       out.push(r);
       n += r.items;
@@ -111,7 +124,7 @@ export class DurableQueue {
   }
 
   /** Removes delivered records; a run of consecutive ids (a peeked batch) is one range delete. */
-  remove(records: readonly QueuedRecord[]): void {
+  remove(records: readonly (QueuedRecord | QueuedBytes)[]): void {
     if (records.length === 0) return;
     let removed = 0;
     let items = 0;
@@ -126,7 +139,7 @@ export class DurableQueue {
     if (removed !== records.length) return this.recount();
     for (const r of records) {
       items += r.items;
-      this.bytesNow -= r.text.length;
+      this.bytesNow -= 'chars' in r ? r.chars : r.text.length;
     }
     this.countNow -= items;
   }

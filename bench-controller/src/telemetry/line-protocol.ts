@@ -53,7 +53,7 @@ export function pointTimestampNs(hostTime: number, seq: number): string {
 
 /** Where a tag's value comes from: the topic's bench or board, or a payload key. */
 interface TagSlot { name: string; key: string; prefix: string }
-interface FieldSlot { key: string; prefix: string; what: string }
+interface FieldSlot { key: string; prefix: string; what: string; numberType: FieldType }
 interface Plan { measurement: string; tags: TagSlot[]; fields: FieldSlot[] }
 
 /** Per kind, the tags and fields in line-protocol order, their escaped names computed once. */
@@ -65,18 +65,18 @@ function plan(kind: TelemetryKind): Plan {
     .map((t) => ({ ...t, prefix: `,${escapeKey(t.name)}=` }));
   const fieldKeys = Object.keys(SCHEMAS[kind].shape).filter((k) => !tagKeys.includes(k));
   if (kind === 'status') fieldKeys.push('online');
-  const fields = fieldKeys.map((key) => ({ name: key, key })).sort(byName).map(({ key }) => ({ key, prefix: `${escapeKey(key)}=`, what: `${kind}.${key}` }));
+  const fields = fieldKeys.map((key) => ({ name: key, key })).sort(byName).map(({ key }): FieldSlot => ({ key, prefix: `${escapeKey(key)}=`, what: `${kind}.${key}`, numberType: INT_FIELDS.has(key) ? 'int' : 'float' }));
   return { measurement: escapeMeasurement(measurementName(kind)), tags, fields };
 }
 
 const PLANS: Readonly<Record<TelemetryKind, Plan>> = Object.fromEntries(KINDS.map((k) => [k, plan(k)])) as Record<TelemetryKind, Plan>;
 
-function fieldType(kind: TelemetryKind, key: string, value: unknown): FieldType {
+function fieldType(kind: TelemetryKind, f: FieldSlot, value: unknown): FieldType {
   switch (typeof value) {
-    case 'number': return INT_FIELDS.has(key) ? 'int' : 'float';
+    case 'number': return f.numberType;
     case 'string': return 'string';
     case 'boolean': return 'boolean';
-    default: throw new EveError('LINE_PROTOCOL_VALUE', `${kind}.${key}: cannot write a ${typeof value} to InfluxDB`);
+    default: throw new EveError('LINE_PROTOCOL_VALUE', `${kind}.${f.key}: cannot write a ${typeof value} to InfluxDB`);
   }
 }
 
@@ -95,7 +95,7 @@ export function toLineProtocol<K extends TelemetryKind>(kind: K, bench: string, 
   for (const f of plan.fields) {
     const v = f.key === 'online' && kind === 'status' ? (p['state'] === 'offline' ? 0 : 1) : p[f.key];
     if (v === null || v === undefined) continue;
-    parts.push(separator, f.prefix, formatField(fieldType(kind, f.key, v), v, f.what));
+    parts.push(separator, f.prefix, formatField(fieldType(kind, f, v), v, f.what));
     separator = ',';
   }
   if (separator === ' ') throw new EveError('LINE_PROTOCOL_EMPTY', `${kind} from ${bench}/${board}: no fields to write`);

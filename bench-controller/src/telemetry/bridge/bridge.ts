@@ -11,7 +11,7 @@
 import { appendFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { EveError, isEveError } from '@eve-bench/device-agent';
-import { DurableQueue, type QueuedRecord } from '../durable-queue.js';
+import { DurableQueue, type QueuedBytes } from '../durable-queue.js';
 import { toLineProtocol, pointTimestampNs } from '../line-protocol.js';
 import { SCHEMAS, TOPIC_ROOT } from '../schema.js';
 import { Backoff } from './backoff.js';
@@ -254,7 +254,7 @@ export class TelemetryBridge {
         continue;
       }
       try {
-        await this.influx.write(batch.map((r) => r.text)); // a record is lines joined by newlines already
+        await this.influx.write(batch.map((r) => r.body)); // a record is lines joined by newlines already
         this.written(batch);
       } catch (e) {
         if (!isEveError(e)) {
@@ -283,7 +283,7 @@ export class TelemetryBridge {
     }
   }
 
-  private written(batch: QueuedRecord[]): void {
+  private written(batch: QueuedBytes[]): void {
     if (this.outage) this.log(`bridge: InfluxDB back; ${this.outbox.count} points in the outbox`);
     this.outage = undefined;
     this.backoff.reset();
@@ -291,22 +291,22 @@ export class TelemetryBridge {
     let points = 0;
     for (const r of batch) points += r.items;
     this.counts.written += points;
-    this.o.onWritten?.(batch.map((r) => r.text), points);
+    if (this.o.onWritten) this.o.onWritten(batch.map((r) => r.body.toString('utf8')), points);
     this.warnFill(false);
   }
 
   /** A 400 may be one bad point among good ones: written one by one, only the bad ones are dead-lettered. */
-  private async rejected(batch: QueuedRecord[], e: EveError): Promise<void> {
+  private async rejected(batch: QueuedBytes[], e: EveError): Promise<void> {
     const lines = batch.reduce((n, r) => n + r.items, 0);
     if (e.code !== 'INFLUX_HTTP_400' || lines === 1) {
       this.log(`bridge: ${lines} points dead-lettered: ${e.message}`);
-      for (const r of batch) for (const line of r.text.split('\n')) this.deadLetter(`${e.code}: ${e.message}`, { line });
+      for (const r of batch) for (const line of r.body.toString('utf8').split('\n')) this.deadLetter(`${e.code}: ${e.message}`, { line });
       this.outbox.remove(batch);
       return;
     }
     for (const r of batch) {
       // a record leaves the outbox once each of its lines is written or dead-lettered
-      for (const line of r.text.split('\n')) {
+      for (const line of r.body.toString('utf8').split('\n')) {
         try {
           await this.influx.write([line]);
           this.counts.written++;

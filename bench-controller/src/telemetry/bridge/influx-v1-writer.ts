@@ -40,8 +40,8 @@ export class InfluxV1Writer {
     if (o.username !== undefined) this.headers['authorization'] = `Basic ${Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64')}`;
   }
 
-  /** Writes the texts, each one or more lines, as one batch. */
-  write(texts: readonly string[]): Promise<void> {
+  /** Writes the texts (strings or UTF-8 bytes), each one or more lines, as one batch. */
+  write(texts: readonly (string | Uint8Array)[]): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       const unreachable = (e: Error) => reject(new EveError('INFLUX_UNREACHABLE', `InfluxDB ${this.o.url}: ${e.message}`, { retriable: true, cause: e }));
       const req = this.request(this.endpoint, { method: 'POST', headers: this.headers, agent: this.agent, timeout: this.o.timeoutMs ?? 10_000 }, (res) => {
