@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { DurableQueue } from './durable-queue.js';
 
@@ -37,5 +38,31 @@ describe('DurableQueue', () => {
 
   it('fails with a typed error when the file cannot be opened', () => {
     expect(() => new DurableQueue(join(dir, 'missing/dir/q.sqlite'))).toThrow(expect.objectContaining({ code: 'QUEUE_OPEN' }));
+  });
+
+  it('keeps a group of lines as one record that counts its lines, and reads records up to a line budget', () => {
+    const q = new DurableQueue(join(dir, 'groups.sqlite'));
+    q.pushGroup(['a 1', 'b 2', 'c 3']);
+    q.pushGroup(['d 4']);
+    q.pushGroup(['e 5', 'f 6']);
+    expect([q.count, q.bytes]).toEqual([6, 'a 1\nb 2\nc 3'.length + 3 + 7]);
+    expect(q.peekItems(4).map((r) => [r.body.toString(), r.items])).toEqual([['a 1\nb 2\nc 3', 3], ['d 4', 1]]);
+    // a record larger than the budget still comes out, alone
+    expect(q.peekItems(1).map((r) => r.items)).toEqual([3]);
+    q.remove(q.peekItems(4));
+    expect([q.count, q.peek(5).map((r) => r.text)]).toEqual([2, ['e 5\nf 6']]);
+    q.close();
+  });
+
+  it('opens a queue written before records held groups, each old record one item', () => {
+    const path = join(dir, 'old.sqlite');
+    const old = new Database(path);
+    old.exec('CREATE TABLE queue (id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL)');
+    old.prepare('INSERT INTO queue (text) VALUES (?)').run('m f=1 1');
+    old.close();
+    const q = new DurableQueue(path);
+    q.pushGroup(['m f=2 2', 'm f=3 3']);
+    expect([q.count, q.peekItems(10).map((r) => r.items)]).toEqual([3, [1, 2]]);
+    q.close();
   });
 });

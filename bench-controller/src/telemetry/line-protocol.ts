@@ -20,9 +20,9 @@
  * points InfluxDB refused), `seqGaps` (sequence numbers currently missing per source, session and
  * kind) and `outboxDepth` (points waiting in the durable outbox). Timestamp: the bridge's clock (ns).
  */
-import { Point } from '@influxdata/influxdb-client';
 import { EveError } from '@eve-bench/device-agent';
-import type { PayloadOf, TelemetryKind } from './schema.js';
+import { escapeKey, escapeMeasurement, formatField, timestampNs, type FieldType } from './line-format.js';
+import { KINDS, SCHEMAS, type PayloadOf, type TelemetryKind } from './schema.js';
 
 export const MEASUREMENT_PREFIX = 'eve_';
 
@@ -48,26 +48,57 @@ export function measurementName(kind: TelemetryKind): string {
 
 /** The point's timestamp in nanoseconds, as a decimal string (beyond 2^53, so not a number). */
 export function pointTimestampNs(hostTime: number, seq: number): string {
-  return (BigInt(hostTime) * 1_000_000n + BigInt(seq % 1_000_000)).toString();
+  return timestampNs(hostTime, seq % 1_000_000);
+}
+
+/** Where a tag's value comes from: the topic's bench or board, or a payload key. */
+interface TagSlot { name: string; key: string; prefix: string }
+interface FieldSlot { key: string; prefix: string; what: string; numberType: FieldType }
+interface Plan { measurement: string; tags: TagSlot[]; fields: FieldSlot[] }
+
+/** Per kind, the tags and fields in line-protocol order, their escaped names computed once. */
+function plan(kind: TelemetryKind): Plan {
+  const tagKeys = TAG_KEYS[kind];
+  const byName = (a: { name: string }, b: { name: string }) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
+  const tags = [{ name: 'bench', key: '' }, { name: 'board', key: '' }, ...tagKeys.map((key) => ({ name: tagName(key), key }))]
+    .sort(byName)
+    .map((t) => ({ ...t, prefix: `,${escapeKey(t.name)}=` }));
+  const fieldKeys = Object.keys(SCHEMAS[kind].shape).filter((k) => !tagKeys.includes(k));
+  if (kind === 'status') fieldKeys.push('online');
+  const fields = fieldKeys.map((key) => ({ name: key, key })).sort(byName).map(({ key }): FieldSlot => ({ key, prefix: `${escapeKey(key)}=`, what: `${kind}.${key}`, numberType: INT_FIELDS.has(key) ? 'int' : 'float' }));
+  return { measurement: escapeMeasurement(measurementName(kind)), tags, fields };
+}
+
+const PLANS: Readonly<Record<TelemetryKind, Plan>> = Object.fromEntries(KINDS.map((k) => [k, plan(k)])) as Record<TelemetryKind, Plan>;
+
+function fieldType(kind: TelemetryKind, f: FieldSlot, value: unknown): FieldType {
+  switch (typeof value) {
+    case 'number': return f.numberType;
+    case 'string': return 'string';
+    case 'boolean': return 'boolean';
+    default: throw new EveError('LINE_PROTOCOL_VALUE', `${kind}.${f.key}: cannot write a ${typeof value} to InfluxDB`);
+  }
 }
 
 export function toLineProtocol<K extends TelemetryKind>(kind: K, bench: string, board: string, payload: PayloadOf<K>): string {
-  const point = new Point(measurementName(kind)).tag('bench', bench).tag('board', board);
-  const tags = TAG_KEYS[kind];
-  const p: Record<string, unknown> = { ...payload };
-  if (kind === 'status') p['online'] = p['state'] === 'offline' ? 0 : 1;
-  for (const [key, value] of Object.entries(p)) {
-    if (value === null || value === undefined) continue;
-    if (tags.includes(key)) point.tag(tagName(key), String(value));
-    else if (typeof value === 'number') {
-      if (INT_FIELDS.has(key)) point.intField(key, value);
-      else point.floatField(key, value);
-    } else if (typeof value === 'string') point.stringField(key, value);
-    else if (typeof value === 'boolean') point.booleanField(key, value);
-    else throw new EveError('LINE_PROTOCOL_VALUE', `${kind}.${key}: cannot write a ${typeof value} to InfluxDB`);
+  const p = payload as Record<string, unknown>;
+  const plan = PLANS[kind];
+  // parts joined once: a flat string, where `+=` would leave a tree of pieces for the group to copy later
+  const parts: string[] = [plan.measurement];
+  for (const t of plan.tags) {
+    const v = t.key === '' ? (t.name === 'bench' ? bench : board) : p[t.key];
+    if (v === null || v === undefined) continue;
+    const s = String(v);
+    if (s !== '') parts.push(t.prefix, escapeKey(s));
   }
-  point.timestamp(pointTimestampNs(p['hostTime'] as number, p['seq'] as number));
-  const line = point.toLineProtocol();
-  if (!line) throw new EveError('LINE_PROTOCOL_EMPTY', `${kind} from ${bench}/${board}: no fields to write`);
-  return line;
+  let separator = ' ';
+  for (const f of plan.fields) {
+    const v = f.key === 'online' && kind === 'status' ? (p['state'] === 'offline' ? 0 : 1) : p[f.key];
+    if (v === null || v === undefined) continue;
+    parts.push(separator, f.prefix, formatField(fieldType(kind, f, v), v, f.what));
+    separator = ',';
+  }
+  if (separator === ' ') throw new EveError('LINE_PROTOCOL_EMPTY', `${kind} from ${bench}/${board}: no fields to write`);
+  parts.push(' ', pointTimestampNs(p['hostTime'] as number, p['seq'] as number));
+  return parts.join('');
 }

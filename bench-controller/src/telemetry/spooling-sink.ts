@@ -101,7 +101,7 @@ export class SpoolingMqttSink implements TelemetrySink {
     const { topic, payload } = this.stamper.stamp(kind, board, body);
     const text = JSON.stringify({ topic, payload: JSON.stringify(payload), retain: kind === 'status' } satisfies Spooled);
     const [id] = this.spool.push([text]);
-    this.send({ id: id!, text }).catch(() => {});
+    this.send({ id: id!, text, items: 1 }).catch(() => {});
   }
 
   /** Waits until every message handed over so far is acknowledged (or failed). */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../embedded-broker.js';
 import { MqttTelemetrySink } from '../sink.js';
-import { TelemetryBridge, type Clock } from './bridge.js';
+import { TelemetryBridge, type BridgeOptions, type Clock } from './bridge.js';
 
 type Answer = { status: number; body?: string };
 
@@ -78,7 +78,7 @@ describe('TelemetryBridge', () => {
     rmSync(dir, { recursive: true, force: true });
   });
 
-  function start(o: { clock?: Clock; maxOutboxBytes?: number; deadLetterPath?: string } = {}): Promise<TelemetryBridge> {
+  function start(o: { clock?: Clock; maxOutboxBytes?: number; deadLetterPath?: string; onGroupStage?: BridgeOptions['onGroupStage'] } = {}): Promise<TelemetryBridge> {
     return TelemetryBridge.start({
       mqtt: { url: broker.url, protocolVersion: 4, clientId: 'bridge-under-test' },
       influx: { url: influx.url, db: 'eve' },
@@ -88,6 +88,7 @@ describe('TelemetryBridge', () => {
       random: () => 0.5,
       clock: o.clock ?? fastClock(),
       maxOutboxBytes: o.maxOutboxBytes,
+      onGroupStage: o.onGroupStage,
       log: (l) => log.push(l),
     });
   }
@@ -198,5 +199,28 @@ describe('TelemetryBridge', () => {
     const m = influx.lines.find((l) => l.startsWith('eve_bridge,'));
     expect(m).toMatch(/^eve_bridge,bridge=bridge received=2i,written=2i,invalid=0i,deadLettered=0i,seqGaps=0i,outboxDepth=0i \d+$/);
     expect(existsSync(join(dir, 'dead.jsonl'))).toBe(false);
+  });
+
+  /** A bridge that crashes (abort: no more commits or PUBACKs) at a group's stage, and the next run on its outbox. */
+  async function crashAt(stage: 'closed' | 'committed', n: number): Promise<void> {
+    let crashed: Promise<void> | undefined;
+    const first: TelemetryBridge = await start({ onGroupStage: (s) => { if (s === stage && !crashed) crashed = first.abort(); } });
+    await publish(n);
+    await until(() => crashed !== undefined, () => 'no group reached the crash point');
+    await crashed;
+    bridge = await start();
+    const seqs = () => new Set(influx.lines.map((l) => l.match(/seq=(\d+)i/)?.[1]).filter(Boolean));
+    await until(() => seqs().size === n, () => `${seqs().size} of ${n} points; ${JSON.stringify(bridge!.stats)}`);
+  }
+
+  it('loses nothing when it crashes after a group\'s commit and before its PUBACKs (the redelivery is a harmless duplicate)', async () => {
+    await crashAt('committed', 40);
+    // the committed group was written from the outbox and again as the broker redelivered it
+    expect(influx.lines.filter((l) => l.startsWith('eve_telemetry')).length).toBeGreaterThan(40);
+  });
+
+  it('loses nothing when it crashes before a group\'s commit (the broker redelivers it)', async () => {
+    await crashAt('closed', 40);
+    expect(influx.lines.filter((l) => l.startsWith('eve_telemetry'))).toHaveLength(40);
   });
 });

@@ -1,19 +1,22 @@
 /**
  * The MQTT -> InfluxDB bridge. A message is validated, turned into a line of line protocol and put
  * in the durable outbox *before* it is acknowledged to the broker (PUBACK), so anything the broker
- * handed over is either in the outbox or will be redelivered. A drain loop writes the outbox to
+ * handed over is either in the outbox or will be redelivered. Messages are committed and
+ * acknowledged in groups (group-ack.ts): one outbox record and one commit per group. A drain loop writes the outbox to
  * InfluxDB in batches and removes what was written; retriable failures wait with jittered backoff
  * for as long as the outage lasts; rejected points go to the dead-letter file with the reason.
  * When the outbox reaches its bound the bridge stops acknowledging, so the broker's persistent
  * session holds the rest (MQTT 5 receive-maximum bounds what is in flight meanwhile).
  */
 import { appendFileSync } from 'node:fs';
-import mqtt, { type MqttClient } from 'mqtt';
+import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
 import { EveError, isEveError } from '@eve-bench/device-agent';
-import { DurableQueue, type QueuedRecord } from '../durable-queue.js';
+import { DurableQueue, type QueuedBytes } from '../durable-queue.js';
 import { toLineProtocol, pointTimestampNs } from '../line-protocol.js';
-import { SCHEMAS, TOPIC_ROOT, parseTopic } from '../schema.js';
+import { SCHEMAS, TOPIC_ROOT } from '../schema.js';
 import { Backoff } from './backoff.js';
+import { GroupAck } from './group-ack.js';
+import { TopicCache } from './topic-cache.js';
 import { InfluxV1Writer, type InfluxV1Options } from './influx-v1-writer.js';
 import { SeqGapCounter } from './seq-gaps.js';
 
@@ -24,8 +27,29 @@ export interface Clock {
 
 export const systemClock: Clock = { now: () => Date.now(), sleep: (ms) => new Promise((r) => setTimeout(r, ms)) };
 
+export interface BridgeMqttOptions { url: string; username?: string; password?: string; ca?: Buffer; protocolVersion?: 4 | 5; clientId?: string }
+
+/** The MQTT.js options the bridge connects with (the benchmark's ceiling subscriber uses them too). */
+export function bridgeClientOptions(m: BridgeMqttOptions, name = 'bridge'): IClientOptions {
+  const v5 = (m.protocolVersion ?? 5) === 5;
+  return {
+    protocolVersion: m.protocolVersion ?? 5,
+    clientId: m.clientId ?? `eve-bridge-${name}`,
+    clean: false,
+    ...(v5 ? { properties: { sessionExpiryInterval: 7 * 86_400, receiveMaximum: RECEIVE_MAXIMUM } } : {}),
+    username: m.username,
+    password: m.password,
+    ca: m.ca,
+    connectTimeout: 5000,
+    reconnectPeriod: 500,
+  };
+}
+
+/** QoS 1 messages in flight to the bridge at most (MQTT 5 receive maximum; also its own bound). */
+const RECEIVE_MAXIMUM = 1000;
+
 export interface BridgeOptions {
-  mqtt: { url: string; username?: string; password?: string; ca?: Buffer; protocolVersion?: 4 | 5; clientId?: string };
+  mqtt: BridgeMqttOptions;
   influx: InfluxV1Options;
   outboxPath: string;
   deadLetterPath: string;
@@ -37,8 +61,15 @@ export interface BridgeOptions {
   clock?: Clock;
   random?: () => number;
   log?: (line: string) => void;
-  /** Hears each batch InfluxDB accepted (benchmarks measure latency with it). */
-  onWritten?: (lines: readonly string[]) => void;
+  /**
+   * Hears each batch InfluxDB accepted (benchmarks measure with it): its texts, each one or more
+   * newline-separated lines (an outbox record), and how many points they hold.
+   */
+  onWritten?: (texts: readonly string[], points: number) => void;
+  /** Messages per acknowledged group at most (default 500). */
+  maxGroup?: number;
+  /** Observes each group before its commit and before its PUBACKs (tests crash the bridge there). */
+  onGroupStage?: (stage: 'closed' | 'committed', size: number) => void;
 }
 
 /** Counters since this process started; written every metrics interval as `eve_bridge`. */
@@ -56,6 +87,8 @@ const WARN_AT = [0.5, 0.8, 0.95];
 export class TelemetryBridge {
   private readonly counts = { received: 0, written: 0, invalid: 0, deadLettered: 0 };
   private readonly gaps = new SeqGapCounter();
+  private readonly topics = new TopicCache();
+  private readonly groups: GroupAck<string>;
   private readonly backoff: Backoff;
   private readonly clock: Clock;
   private readonly log: (line: string) => void;
@@ -63,11 +96,14 @@ export class TelemetryBridge {
   private readonly name: string;
   private kick: (() => void) | undefined;
   private running = true;
+  /** False once stop() began: a group waiting for outbox room gives up (it stays with the broker). */
+  private accepting = true;
+  private aborted = false;
   private warned = 0;
   private outage: EveError | undefined;
   private drainDone: Promise<void> = Promise.resolve();
   private metricsTimer: NodeJS.Timeout | undefined;
-  private client!: MqttClient;
+  private client: MqttClient | undefined;
 
   private constructor(private readonly o: BridgeOptions, private readonly outbox: DurableQueue, private readonly influx: InfluxV1Writer) {
     this.clock = o.clock ?? systemClock;
@@ -75,6 +111,14 @@ export class TelemetryBridge {
     this.backoff = new Backoff({ random: o.random });
     this.maxBytes = o.maxOutboxBytes ?? 1024 ** 3;
     this.name = o.name ?? 'bridge';
+    this.groups = new GroupAck<string>({
+      accept: (topic, payload) => this.toLine(topic, payload),
+      commit: (lines) => this.store(lines),
+      maxGroup: o.maxGroup,
+      maxPending: RECEIVE_MAXIMUM,
+      onStage: o.onGroupStage,
+      log: this.log,
+    });
   }
 
   static async start(o: BridgeOptions): Promise<TelemetryBridge> {
@@ -82,35 +126,24 @@ export class TelemetryBridge {
     const bridge = new TelemetryBridge(o, new DurableQueue(o.outboxPath), influx);
     if (bridge.outbox.count > 0) bridge.log(`bridge: ${bridge.outbox.count} points left in the outbox by an earlier run; writing them first`);
     bridge.drainDone = bridge.drain();
-    const v5 = (o.mqtt.protocolVersion ?? 5) === 5;
-    const client = mqtt.connect(o.mqtt.url, {
-      protocolVersion: o.mqtt.protocolVersion ?? 5,
-      clientId: o.mqtt.clientId ?? `eve-bridge-${bridge.name}`,
-      clean: false,
-      ...(v5 ? { properties: { sessionExpiryInterval: 7 * 86_400, receiveMaximum: 1000 } } : {}),
-      username: o.mqtt.username,
-      password: o.mqtt.password,
-      ca: o.mqtt.ca,
-      connectTimeout: 5000,
-      reconnectPeriod: 500,
-    });
-    // MQTT.js sends the PUBACK when this callback is called (for 3.1.1 and 5 alike), and handles
-    // the next message only then; set before CONNECT, as a persistent session redelivers at once
-    client.handleMessage = (packet, callback) => bridge.accept(packet.topic, Buffer.from(packet.payload), (e) => callback(typeof e === 'number' ? undefined : e));
+    const client = mqtt.connect(o.mqtt.url, bridgeClientOptions(o.mqtt, bridge.name));
     bridge.client = client;
+    // set before CONNECT, as a persistent session redelivers at once
+    try {
+      bridge.groups.attach(client);
+    } catch (e) {
+      await bridge.abort();
+      throw e;
+    }
     await new Promise<void>((resolve, reject) => {
       client.once('connect', () => resolve());
       client.once('error', reject);
     }).catch(async (e: Error) => {
-      client.end(true);
-      bridge.running = false;
-      bridge.kick?.();
-      await bridge.drainDone;
-      bridge.outbox.close();
+      await bridge.abort();
       throw new EveError('MQTT_CONNECT', `bridge cannot connect to ${o.mqtt.url}: ${e.message}`, { retriable: true, cause: e });
     });
-    bridge.client.on('error', (e) => bridge.log(`bridge: MQTT: ${e.message}`));
-    await bridge.client.subscribeAsync(`${TOPIC_ROOT}/#`, { qos: 1 });
+    client.on('error', (e) => bridge.log(`bridge: MQTT: ${e.message}`));
+    await client.subscribeAsync(`${TOPIC_ROOT}/#`, { qos: 1 });
     const every = o.metricsIntervalMs ?? 10_000;
     if (every > 0) bridge.metricsTimer = setInterval(() => bridge.writeMetrics(), every);
     return bridge;
@@ -120,43 +153,47 @@ export class TelemetryBridge {
     return { ...this.counts, seqGaps: this.gaps.gaps, outboxDepth: this.outbox.count };
   }
 
-  /** Synchronous while the outbox has room (the common case costs no promise hops per message). */
-  private accept(topic: string, message: Buffer, done: (e?: Error | number) => void): void {
-    this.counts.received++;
-    let line: string | undefined;
-    try {
-      line = this.toLine(topic, message);
-      if (line !== undefined && this.outbox.bytes + line.length <= this.maxBytes) this.store(line);
-      else if (line !== undefined) return void this.acceptWhenRoom(line).then(() => done(0), (e: Error) => this.notAcked(e, done));
-    } catch (e) {
-      return this.notAcked(e as Error, done);
-    }
-    done(0);
+  /**
+   * Makes a group of lines durable as one outbox record. While the outbox is full it waits (the
+   * group stays unacknowledged, so the broker keeps the rest); a group larger than the room left is
+   * committed in parts, so one never waits for more room than the bound allows.
+   */
+  private store(lines: string[]): void | Promise<void> {
+    let bytes = 0;
+    for (const l of lines) bytes += l.length + 1;
+    if (this.outbox.bytes + bytes <= this.maxBytes) return this.commit(lines);
+    return this.storeWhenRoom(lines);
   }
 
-  private notAcked(e: Error, done: (e?: Error) => void): void {
-    this.log(`bridge: not acknowledged, the broker will redeliver: ${e.message}`);
-    done(e);
-  }
-
-  private async acceptWhenRoom(line: string): Promise<void> {
-    while (this.outbox.bytes + line.length > this.maxBytes) {
-      if (!this.running) throw new EveError('BRIDGE_STOPPED', 'bridge stopping with a full outbox');
+  private async storeWhenRoom(lines: string[]): Promise<void> {
+    let rest = lines;
+    while (rest.length > 0) {
+      let room = this.maxBytes - this.outbox.bytes;
+      let n = 0;
+      while (n < rest.length && room >= rest[n]!.length + 1) room -= rest[n++]!.length + 1;
+      // one line never fits an empty outbox only when the bound is smaller than a line: take it anyway
+      if (n === 0 && this.outbox.count === 0) n = 1;
+      if (n > 0) {
+        this.commit(rest.slice(0, n));
+        rest = rest.slice(n);
+        continue;
+      }
+      if (!this.accepting) throw new EveError('BRIDGE_STOPPED', 'bridge stopping with a full outbox');
       this.warnFill(true);
       await this.clock.sleep(200);
     }
-    this.store(line);
   }
 
-  private store(line: string): void {
-    this.outbox.push([line]);
+  private commit(lines: string[]): void {
+    this.outbox.pushGroup(lines);
     this.warnFill(false);
     this.kick?.();
   }
 
   /** The message's line, or undefined after counting and dead-lettering an invalid one. */
   private toLine(topic: string, message: Buffer): string | undefined {
-    const t = parseTopic(topic);
+    this.counts.received++;
+    const t = this.topics.parse(topic);
     if (!t) return this.reject(`not an EVE topic`, topic, message.toString('utf8'));
     let json: unknown;
     try {
@@ -208,8 +245,8 @@ export class TelemetryBridge {
 
   private async drain(): Promise<void> {
     const size = this.o.batchSize ?? 5000;
-    while (this.running || (this.outbox.count > 0 && !this.outage)) {
-      const batch = this.outbox.peek(size);
+    while (!this.aborted && (this.running || (this.outbox.count > 0 && !this.outage))) {
+      const batch = this.outbox.peekItems(size);
       if (batch.length === 0) {
         if (!this.running) return;
         await new Promise<void>((r) => { this.kick = r; });
@@ -217,7 +254,7 @@ export class TelemetryBridge {
         continue;
       }
       try {
-        await this.influx.write(batch.map((r) => r.text));
+        await this.influx.write(batch.map((r) => r.body)); // a record is lines joined by newlines already
         this.written(batch);
       } catch (e) {
         if (!isEveError(e)) {
@@ -246,43 +283,74 @@ export class TelemetryBridge {
     }
   }
 
-  private written(batch: QueuedRecord[]): void {
+  private written(batch: QueuedBytes[]): void {
     if (this.outage) this.log(`bridge: InfluxDB back; ${this.outbox.count} points in the outbox`);
     this.outage = undefined;
     this.backoff.reset();
     this.outbox.remove(batch);
-    this.counts.written += batch.length;
-    this.o.onWritten?.(batch.map((r) => r.text));
+    let points = 0;
+    for (const r of batch) points += r.items;
+    this.counts.written += points;
+    if (this.o.onWritten) this.o.onWritten(batch.map((r) => r.body.toString('utf8')), points);
     this.warnFill(false);
   }
 
   /** A 400 may be one bad point among good ones: written one by one, only the bad ones are dead-lettered. */
-  private async rejected(batch: QueuedRecord[], e: EveError): Promise<void> {
-    if (e.code !== 'INFLUX_HTTP_400' || batch.length === 1) {
-      this.log(`bridge: ${batch.length} points dead-lettered: ${e.message}`);
-      for (const r of batch) this.deadLetter(`${e.code}: ${e.message}`, { line: r.text });
+  private async rejected(batch: QueuedBytes[], e: EveError): Promise<void> {
+    const lines = batch.reduce((n, r) => n + r.items, 0);
+    if (e.code !== 'INFLUX_HTTP_400' || lines === 1) {
+      this.log(`bridge: ${lines} points dead-lettered: ${e.message}`);
+      for (const r of batch) for (const line of r.body.toString('utf8').split('\n')) this.deadLetter(`${e.code}: ${e.message}`, { line });
       this.outbox.remove(batch);
       return;
     }
     for (const r of batch) {
-      try {
-        await this.influx.write([r.text]);
-        this.written([r]);
-      } catch (one) {
-        if (isEveError(one) && !one.retriable) await this.rejected([r], one);
-        else return; // an outage began: the rest stays in the outbox for the drain loop
+      // a record leaves the outbox once each of its lines is written or dead-lettered
+      for (const line of r.body.toString('utf8').split('\n')) {
+        try {
+          await this.influx.write([line]);
+          this.counts.written++;
+          this.o.onWritten?.([line], 1);
+        } catch (one) {
+          if (!isEveError(one) || one.retriable) return; // an outage began: the record stays for the drain loop
+          this.log(`bridge: 1 point dead-lettered: ${one.message}`);
+          this.deadLetter(`${one.code}: ${one.message}`, { line });
+        }
       }
+      this.outbox.remove([r]);
     }
   }
 
   /** Stops taking messages, writes the outbox out if InfluxDB is reachable, and disconnects. */
   async stop(): Promise<void> {
     clearInterval(this.metricsTimer);
-    await this.client.endAsync();
+    // what was received is committed and acknowledged before the clean disconnect
+    this.accepting = false;
+    await this.groups.settle();
+    this.groups.stop();
+    await this.client?.endAsync();
     this.writeMetrics();
     this.running = false;
     this.kick?.();
     await this.drainDone;
+    this.influx.close();
+    this.outbox.close();
+  }
+
+  /**
+   * Stops as a crash would: the connection is dropped without acknowledging what is not yet, and
+   * the outbox is closed as it is (its records are written by the next run).
+   */
+  async abort(): Promise<void> {
+    clearInterval(this.metricsTimer);
+    this.aborted = true;
+    this.accepting = false;
+    this.groups.stop();
+    this.client?.end(true);
+    this.running = false;
+    this.kick?.();
+    await this.drainDone;
+    this.influx.close();
     this.outbox.close();
   }
 }

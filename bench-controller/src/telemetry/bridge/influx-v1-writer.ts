@@ -1,9 +1,14 @@
 /**
- * Writes line protocol to InfluxDB 1.x's `/write` (precision ns). Hand-written over fetch because
- * @influxdata/influxdb-client speaks the v2 API (`/api/v2/write`), which InfluxDB 1.6 lacks.
- * Every failure is an EveError that carries its own retry decision: network errors, 5xx and 429
- * are retriable; 400 (bad points, partial writes), 401, 403 and 404 (no such database) are not.
+ * Writes line protocol to InfluxDB 1.x's `/write` (precision ns). Hand-written because
+ * @influxdata/influxdb-client speaks the v2 API (`/api/v2/write`), which InfluxDB 1.6 lacks; over
+ * node:http with keep-alive rather than fetch, because fetch copied every batch twice on the way to
+ * the socket (TextEncoder, then a clone), a third of the bridge's CPU in a profile. The texts are
+ * streamed as they are (chunked), not joined first.
+ * Every failure is an EveError that carries its own retry decision: network errors, timeouts, 5xx
+ * and 429 are retriable; 400 (bad points, partial writes), 401, 403 and 404 (no such database) are not.
  */
+import http from 'node:http';
+import https from 'node:https';
 import { EveError } from '@eve-bench/device-agent';
 
 export interface InfluxV1Options {
@@ -15,40 +20,59 @@ export interface InfluxV1Options {
 }
 
 export class InfluxV1Writer {
-  private readonly endpoint: string;
-  private readonly auth: string | undefined;
+  private readonly endpoint: URL;
+  private readonly headers: Record<string, string>;
+  private readonly agent: http.Agent;
+  private readonly request: typeof http.request;
 
   constructor(private readonly o: InfluxV1Options) {
-    let u: URL;
     try {
-      u = new URL('/write', o.url);
+      this.endpoint = new URL('/write', o.url);
     } catch {
       throw new EveError('INFLUX_URL', `'${o.url}' is not an InfluxDB URL (e.g. http://localhost:8086)`);
     }
-    u.searchParams.set('db', o.db);
-    u.searchParams.set('precision', 'ns');
-    this.endpoint = u.toString();
-    this.auth = o.username !== undefined ? `Basic ${Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64')}` : undefined;
+    this.endpoint.searchParams.set('db', o.db);
+    this.endpoint.searchParams.set('precision', 'ns');
+    const tls = this.endpoint.protocol === 'https:';
+    this.request = tls ? https.request : http.request;
+    this.agent = new (tls ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 1 });
+    this.headers = { 'content-type': 'text/plain; charset=utf-8' };
+    if (o.username !== undefined) this.headers['authorization'] = `Basic ${Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64')}`;
   }
 
-  async write(lines: readonly string[]): Promise<void> {
-    let res: Response;
-    try {
-      res = await fetch(this.endpoint, {
-        method: 'POST',
-        body: lines.join('\n'),
-        headers: { 'content-type': 'text/plain; charset=utf-8', ...(this.auth ? { authorization: this.auth } : {}) },
-        signal: AbortSignal.timeout(this.o.timeoutMs ?? 10_000),
+  /** Writes the texts (strings or UTF-8 bytes), each one or more lines, as one batch. */
+  write(texts: readonly (string | Uint8Array)[]): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      const unreachable = (e: Error) => reject(new EveError('INFLUX_UNREACHABLE', `InfluxDB ${this.o.url}: ${e.message}`, { retriable: true, cause: e }));
+      const req = this.request(this.endpoint, { method: 'POST', headers: this.headers, agent: this.agent, timeout: this.o.timeoutMs ?? 10_000 }, (res) => {
+        const status = res.statusCode ?? 0;
+        if (status === 204 || status === 200) {
+          res.resume();
+          res.on('end', resolve).on('error', unreachable);
+          return;
+        }
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => { if (body.length < 500) body += d; });
+        res.on('error', unreachable);
+        res.on('end', () => {
+          const retriable = status >= 500 || status === 429;
+          reject(new EveError(`INFLUX_HTTP_${status}`, `InfluxDB ${this.o.url} refused the write (${status}): ${body.trim().slice(0, 500)}`, { retriable }));
+        });
       });
-    } catch (e) {
-      throw new EveError('INFLUX_UNREACHABLE', `InfluxDB ${this.o.url}: ${(e as Error).message}`, { retriable: true, cause: e });
-    }
-    if (res.status === 204 || res.status === 200) {
-      await res.body?.cancel();
-      return;
-    }
-    const text = (await res.text().catch(() => '')).trim().slice(0, 500);
-    const retriable = res.status >= 500 || res.status === 429;
-    throw new EveError(`INFLUX_HTTP_${res.status}`, `InfluxDB ${this.o.url} refused the write (${res.status}): ${text}`, { retriable });
+      req.on('timeout', () => req.destroy(new Error(`no answer within ${this.o.timeoutMs ?? 10_000} ms`)));
+      req.on('error', unreachable);
+      req.cork();
+      for (let i = 0; i < texts.length; i++) {
+        if (i > 0) req.write('\n');
+        req.write(texts[i]!);
+      }
+      req.end();
+    });
+  }
+
+  /** Closes the kept-alive connection. */
+  close(): void {
+    this.agent.destroy();
   }
 }

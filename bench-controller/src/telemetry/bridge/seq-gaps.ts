@@ -18,7 +18,9 @@ export class SeqGapCounter {
       this.last.set(key, seq);
       return;
     }
-    if (seq > last) {
+    if (seq === last + 1) {
+      this.last.set(key, seq); // the common case: nothing skipped, nothing to allocate
+    } else if (seq > last) {
       const holes = this.missing.get(key) ?? new Set<number>();
       for (let s = last + 1; s < seq; s++) {
         if (holes.size < MAX_TRACKED_PER_KEY) holes.add(s);
