@@ -11,6 +11,8 @@ import type { Dataset } from '../data/dataset.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { gradualNestedPrune, rampFraction, type GradualPruneOptions } from './gradual-prune.js';
 import { modeDensities } from './mac-density.js';
+import { fineTuneJoint } from './fine-tune-joint.js';
+import { nestedMagnitudeKeep } from './nested-keep.js';
 
 let data: Dataset;
 let dense: TrainedModel;
@@ -68,5 +70,8 @@ describe('gradualNestedPrune', () => {
   it('rejects a ramp longer than the run and a bad distillation setting, naming the field', async () => {
     await expect(gradualNestedPrune(dense, target, data, { ...base, rampEpochs: 3 })).rejects.toMatchObject({ code: 'PRUNE_INVALID' });
     await expect(gradualNestedPrune(dense, target, data, { ...base, distill: { temperature: 4, alpha: 2 } })).rejects.toThrow(/alpha/);
+    // joint fine-tuning can distil too, but only from a teacher it is given
+    const keep = nestedMagnitudeKeep(dense, target);
+    await expect(fineTuneJoint(dense, keep, data, { epochs: 1, batchSize: 64, learningRate: 0.001, seed: 1, distill: { temperature: 4, alpha: 0.5 } })).rejects.toMatchObject({ code: 'DISTILL_INVALID' });
   });
 });

@@ -26,8 +26,10 @@ export interface GradualPruneOptions extends TrainOptions {
   /** Re-derive the masks every this many batches during the ramp. */
   maskEvery: number;
   lossWeights?: number[];
-  /** Learn from the dense model's softened outputs too. */
+  /** Learn from the teacher's softened outputs too. */
   distill?: Distill;
+  /** The distillation teacher; default the model pruning starts from. */
+  teacher?: TrainedModel;
   /** Keep or drop aligned 1x4 blocks in layers whose rows split into fours (the block1x4 kernel's format). */
   blocks?: boolean;
 }
@@ -59,7 +61,8 @@ export async function gradualNestedPrune(dense: TrainedModel, target: number[][]
   const batches = Math.ceil(data.train.count / o.batchSize);
   const rampSteps = Math.max(1, Math.round(o.rampEpochs * batches));
   const v = varsFromParams(dense.params);
-  const teacher = o.distill ? varsFromParams(dense.params) : null;
+  const teacherModel = o.teacher ?? dense;
+  const teacher = o.distill ? varsFromParams(teacherModel.params) : null;
   // every mode keeps everything until the first update
   let keep: Int8Array[] = dense.params.map((p) => new Int8Array(p.weights.length).fill(modes - 1));
   let masks: tf.Tensor[][] = [];
@@ -92,7 +95,7 @@ export async function gradualNestedPrune(dense: TrainedModel, target: number[][]
         },
       },
     }, (x, y) => {
-      const soft = teacher && o.distill ? softTargets(forward(dense.spec, teacher, x), o.distill) : null;
+      const soft = teacher && o.distill ? softTargets(forward(teacherModel.spec, teacher, x), o.distill) : null;
       let total = tf.scalar(0);
       for (let m = 0; m < modes; m++) total = tf.add(total, tf.mul(weights[m]!, distillLoss(y, forward(dense.spec, v, x, masks[m]), soft, o.distill)));
       return total as tf.Scalar;
