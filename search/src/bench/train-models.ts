@@ -100,7 +100,7 @@ export async function trainBenchModels(
   const reports: ModelReport[] = [];
   for (const plan of c.networks) {
     const t0 = Date.now();
-    const { model: dense, figures } = await denseModel(plan.network, data, workDir, c.seed, (l) => say(`${plan.network}: ${l}`), plan.dense);
+    const { model: dense, figures } = await denseModel(plan.network, data, workDir, c.seed, say, plan.dense);
     say(`${plan.network}: dense in ${((Date.now() - t0) / 1000).toFixed(0)} s, test accuracy ${(figures.testAccuracy * 100).toFixed(2)} % on ${data.test.count}`);
     const fingerprint = `${plan.network}/seed ${c.seed}/${JSON.stringify(plan)}/${data.train.count}`;
     const t1 = Date.now();
