@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,13 +6,17 @@ import { extract, loadBenchModels } from '@eve-bench/device-agent';
 import { initWasmBackend } from '../train/backend.js';
 import { loadMnist } from '../data/mnist.js';
 import type { Dataset } from '../data/dataset.js';
-import { trainBenchModels, type ModelsConfig } from './train-models.js';
+import { MODELS_REPORT, trainBenchModels, type ModelReport, type ModelsConfig } from './train-models.js';
 
 // A few seconds' worth: the small MLP on 1,000 images; the real config is in DEFAULT_MODELS_CONFIG.
 const config: ModelsConfig = {
-  seed: 3, profile: 'msp430fr5994', trainCount: 1000, testCount: 200, batchSize: 64, learningRate: 2e-3, fineTuneLearningRate: 1e-3,
+  seed: 3, profile: 'msp430fr5994', trainCount: 1000, testCount: 300, benchTestCount: 200,
   minSparsity: [0.5, 0.8, 0.9],
-  networks: [{ network: 'mlp-small', epochs: 1, fineTuneEpochs: 1, sparsity: [[0.52, 0.5, 0.3], [0.82, 0.8, 0.5], [0.92, 0.9, 0.5]] }],
+  networks: [{
+    network: 'mlp-small', sparsity: [[0.52, 0.5, 0.3], [0.82, 0.8, 0.5], [0.92, 0.9, 0.5]],
+    dense: { epochs: 1, batchSize: 64, learningRate: 2e-3 },
+    prune: { epochs: 1, rampEpochs: 0.5, maskEvery: 2, batchSize: 64, learningRate: 1e-3, distill: { temperature: 4, alpha: 0.5 }, blocks: true },
+  }],
 };
 
 let data: Dataset;
@@ -28,6 +32,13 @@ describe('bench models', () => {
     await trainBenchModels(data, dir, config);
     const loaded = loadBenchModels(dir)!;
     expect(loaded.test.count).toBe(200);
+    // the full-test report: every mode's accuracy on all 300 test images, its sparsity and MAC density
+    const report = JSON.parse(readFileSync(join(dir, MODELS_REPORT), 'utf8')) as { networks: ModelReport[] };
+    const r = report.networks[0]!;
+    expect(r.testImages).toBe(300);
+    expect(r.modes.map((m) => m.sparsity >= 0.5)).toEqual([true, true, true]);
+    // an MLP's MACs are its weights: the two densities agree
+    r.modes.forEach((m) => expect(m.macDensity).toBeCloseTo(1 - m.sparsity, 6));
     const n = loaded.networks[0]!;
     expect(n.shared.modes.map((m) => m.sparsity >= 0.5)).toEqual([true, true, true]);
     expect(n.shared.modes[2]!.sparsity).toBeGreaterThanOrEqual(0.9);
@@ -49,7 +60,7 @@ describe('bench models', () => {
   }, 120_000);
 
   it('refuses to write modes that miss the sparsity targets', async () => {
-    const loose = { ...config, networks: [{ ...config.networks[0]!, epochs: 1, fineTuneEpochs: 0, sparsity: [[0.3, 0.3, 0.3], [0.8, 0.8, 0.5], [0.92, 0.9, 0.5]] }] };
+    const loose = { ...config, networks: [{ ...config.networks[0]!, sparsity: [[0.3, 0.3, 0.3], [0.8, 0.8, 0.5], [0.92, 0.9, 0.5]] }] };
     await expect(trainBenchModels(data, join(dir, 'loose'), loose)).rejects.toMatchObject({ code: 'MODELS_SPARSITY' });
   }, 120_000);
 });

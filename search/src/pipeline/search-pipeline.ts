@@ -23,6 +23,8 @@ import { SupernetAccuracyEstimator } from '../supernet/supernet-estimator.js';
 import { packageCosts, SupernetEvaluator } from '../evaluator/supernet-evaluator.js';
 import { fineTuneJoint, defaultLossWeights } from '../prune/fine-tune-joint.js';
 import { toModelSpec } from '../prune/to-model-spec.js';
+import { gradualNestedPrune } from '../prune/gradual-prune.js';
+import type { Distill } from '../train/distill.js';
 import { paretoFront } from './pareto.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { summarise, type SearchReport, type WinnerReport } from './report.js';
@@ -36,9 +38,15 @@ export interface SearchPipelineOptions {
   seed: number;
   profile: string;
   dense: TrainStage;
-  supernet: TrainStage & { randomConfigs: number };
+  /** `distill`: every sandwich configuration also learns from the dense model's softened outputs. */
+  supernet: TrainStage & { randomConfigs: number; distill?: Distill };
   search: { strategy: 'random' | 'evolution'; budget: number; modes: number; choices: number[]; accuracyImages: number; maxDrop: number[] };
-  fineTune: TrainStage & { winners: number; lossWeights?: number[] };
+  /**
+   * `distill`: the modes learn from the dense model too. `gradual`: instead of fine-tuning under
+   * the supernet's masks, prune the supernet's weights to the winner's sparsities gradually
+   * (prune/gradual-prune.ts); the masks are then re-derived from magnitudes as the ramp goes.
+   */
+  fineTune: TrainStage & { winners: number; lossWeights?: number[]; distill?: Distill; gradual?: { rampEpochs: number; maskEvery: number } };
   outDir: string;
   resume: boolean;
   /** Identifies the run: a resumed run must present the same fingerprint. */
@@ -109,9 +117,11 @@ export async function runSearchPipeline(o: SearchPipelineOptions): Promise<Searc
     const tTune = performance.now();
     for (const [place, index] of chosen.entries()) {
       const candidate = evals[index]!.candidate;
-      const keep = estimator.keep(candidate);
       o.log(`fine-tune: front member ${place + 1}/${chosen.length} (evaluation ${index})`);
-      const tuned = await fineTuneJoint(supernet.model, keep, sub(o.fineTune.trainCount), { ...o.fineTune, lossWeights, seed: o.seed + place, signal: o.signal, onProgress: progress(`fine-tune ${place + 1}`), checkpoint: ckpt(o, `finetune-${place}`, `finetune ${index}`) });
+      const common = { ...o.fineTune, lossWeights, seed: o.seed + place, signal: o.signal, onProgress: progress(`fine-tune ${place + 1}`), checkpoint: ckpt(o, `finetune-${place}`, `finetune ${index}`), teacher: dense };
+      const { model: tuned, keep } = o.fineTune.gradual
+        ? await gradualNestedPrune(supernet.model, candidate.sparsity, sub(o.fineTune.trainCount), { ...common, ...o.fineTune.gradual })
+        : { model: await fineTuneJoint(supernet.model, estimator.keep(candidate), sub(o.fineTune.trainCount), common), keep: estimator.keep(candidate) };
       const file = `front-${place}.eve`;
       const bytes = writePackage(toModelSpec(tuned, keep, { name: `${spec.name}-front-${place}`, modeNames }));
       await writeFile(join(o.outDir, file), bytes);

@@ -46,4 +46,12 @@ describe('sandwich supernet', () => {
     expect(est[0]!).toBeGreaterThan(0.85);
     expect(est[0]!).toBeGreaterThanOrEqual(est[2]!);
   });
+
+  it('trains with distillation from the dense model and rejects a bad distillation setting', async () => {
+    const supernet = await trainSandwich(dense, data, { epochs: 1, batchSize: 64, learningRate: 0.001, seed: 2, choices, trainCount: 640, distill: { temperature: 4, alpha: 0.7 } });
+    const est = new SupernetAccuracyEstimator(supernet, data.val).estimateNow({ sparsity: sparse });
+    expect(est[0]!).toBeGreaterThan(0.8);
+    await expect(trainSandwich(dense, data, { epochs: 1, batchSize: 64, learningRate: 0.001, seed: 2, choices, trainCount: 64, distill: { temperature: 4, alpha: 1.5 } }))
+      .rejects.toThrow(/supernet\.distill\.alpha/);
+  });
 });

@@ -18,6 +18,7 @@ import { validateSparsity } from '../prune/nested-keep.js';
 import { disposeVars, forward, modelFrom, toTfLayout, varsFromParams } from '../train/mlp-graph.js';
 import { trainLoop, type TrainOptions } from '../train/train-dense.js';
 import type { TrainedModel } from '../train/trained-model.js';
+import { distillLoss, softTargets, validateDistill, type Distill } from '../train/distill.js';
 
 export interface SandwichOptions extends TrainOptions {
   /** The sparsities a layer may take (the search space's choices). */
@@ -26,6 +27,8 @@ export interface SandwichOptions extends TrainOptions {
   randomConfigs?: number;
   /** Train on the first N training examples only. */
   trainCount?: number;
+  /** Every configuration also learns from the dense model's softened outputs (its fixed starting weights). */
+  distill?: Distill;
 }
 
 export interface Supernet {
@@ -81,20 +84,24 @@ export async function trainSandwich(dense: TrainedModel, data: Dataset, o: Sandw
   const n = Math.min(o.trainCount ?? data.train.count, data.train.count);
   const subset = n === data.train.count ? data.train : { images: data.train.images.subarray(0, n * data.features), labels: data.train.labels.subarray(0, n), count: n };
   const k = o.randomConfigs ?? 2;
+  if (o.distill) validateDistill(o.distill, 'supernet.distill');
+  const teacher = o.distill ? varsFromParams(dense.params) : null;
   try {
     await trainLoop(v, data, o, (x, y, at) => {
       const configs = sandwichConfigs(o.choices, ranks.length, k, o.seed, at.epoch, at.batch);
+      const soft = teacher && o.distill ? softTargets(forward(dense.spec, teacher, x), o.distill) : null;
       let total = tf.scalar(0);
       for (const config of configs) {
         // keep the top (1 - s) of the ranks; rounding as in keepFromRanks
         const masks = rankTensors.map((r, l) => tf.cast(tf.less(r, Math.max(1, Math.round(r.size * (1 - config[l]!))) / r.size - 0.5 / r.size), 'float32'));
-        total = tf.add(total, tf.losses.softmaxCrossEntropy(y, forward(dense.spec, v, x, masks)));
+        total = tf.add(total, distillLoss(y, forward(dense.spec, v, x, masks), soft, o.distill));
       }
       return tf.div(total, configs.length) as tf.Scalar;
     }, undefined, subset);
     return { model: modelFrom(dense.spec, v), ranks };
   } finally {
     disposeVars(v);
+    if (teacher) disposeVars(teacher);
     rankTensors.forEach((t) => t.dispose());
   }
 }

@@ -23,6 +23,8 @@ export interface TrainCheckpoint {
   /** Variables in the graph's order (weights, then biases), tf layout. */
   vars: TensorState[];
   optimizer: TensorState[];
+  /** The training's own state beyond weights and optimizer (e.g. pruning masks), if it has any. */
+  extra?: TensorState[];
 }
 
 /** Where checkpoints live: a file, a campaign store, memory in tests. */
@@ -86,12 +88,12 @@ export class FileCheckpointStore implements CheckpointStore {
     if (typeof fingerprint !== 'string' || !Number.isInteger(epoch) || !Number.isInteger(batch) || (epoch as number) < 0 || (batch as number) < 0) {
       throw new EveError('CHECKPOINT_INVALID', `checkpoint ${this.path}: fingerprint, epoch and batch are required`);
     }
-    return { fingerprint, epoch: epoch as number, batch: batch as number, vars: parseTensors(raw.vars, 'vars'), optimizer: parseTensors(raw.optimizer, 'optimizer') };
+    return { fingerprint, epoch: epoch as number, batch: batch as number, vars: parseTensors(raw.vars, 'vars'), optimizer: parseTensors(raw.optimizer, 'optimizer'), ...(raw.extra === undefined ? {} : { extra: parseTensors(raw.extra, 'extra') }) };
   }
 
   async save(c: TrainCheckpoint): Promise<void> {
     const enc = (ts: TensorState[]) => ts.map((t) => ({ name: t.name, shape: t.shape, data: b64(t.data) }));
-    const text = JSON.stringify({ fingerprint: c.fingerprint, epoch: c.epoch, batch: c.batch, vars: enc(c.vars), optimizer: enc(c.optimizer) });
+    const text = JSON.stringify({ fingerprint: c.fingerprint, epoch: c.epoch, batch: c.batch, vars: enc(c.vars), optimizer: enc(c.optimizer), ...(c.extra ? { extra: enc(c.extra) } : {}) });
     const tmp = `${this.path}.tmp-${process.pid}`;
     try {
       const fh = await open(tmp, 'w');

@@ -10,6 +10,7 @@ import { batchTensors, disposeVars, forward, initVars, modelFrom, toTfLayout, va
 import type { PrunableShape } from '../models/network-spec.js';
 import type { TrainedModel, TrainProgress } from './trained-model.js';
 import type { CheckpointStore, TensorState, TrainCheckpoint } from './checkpoint.js';
+import { batchSeed, shiftedBatch, validateAugment, type Augment } from './augment.js';
 
 export interface TrainOptions {
   epochs: number;
@@ -20,8 +21,16 @@ export interface TrainOptions {
   lrDecay?: number;
   onProgress?(p: TrainProgress): void;
   signal?: AbortSignal;
+  /** Random shifts of the training images (default none). */
+  augment?: Augment;
   /** Save a checkpoint every `everyBatches` batches and at the end of each epoch; resume from one if the store has it. */
-  checkpoint?: { store: CheckpointStore; everyBatches: number; fingerprint: string };
+  checkpoint?: { store: CheckpointStore; everyBatches: number; fingerprint: string; extra?: ExtraState };
+}
+
+/** State of a caller (masks, schedules) that travels in the checkpoint beside the weights. */
+export interface ExtraState {
+  save(): TensorState[];
+  restore(saved: TensorState[]): void;
 }
 
 /** The order of the training examples in `epoch`: a pure function of (seed, epoch), so a resumed run replays it. */
@@ -50,10 +59,13 @@ async function restore(v: GraphVars, optimizer: tf.AdamOptimizer, c: TrainCheckp
  * continues as if it had never stopped (same data order, same optimizer state).
  */
 export async function trainLoop(
-  v: GraphVars, data: Dataset, o: TrainOptions, lossOf: (x: tf.Tensor2D, y: tf.Tensor2D, at: { epoch: number; batch: number }) => tf.Scalar, afterStep?: () => void,
+  v: GraphVars, data: Dataset, o: TrainOptions, lossOf: (x: tf.Tensor2D, y: tf.Tensor2D, at: { epoch: number; batch: number }) => tf.Scalar,
+  afterStep?: (at: { epoch: number; batch: number; batches: number }) => void,
   trainSplit: Split = data.train,
 ): Promise<void> {
   const decay = o.lrDecay ?? 1;
+  if (o.augment) validateAugment(o.augment);
+  const shift = o.augment?.maxShift ?? 0;
   const optimizer = tf.train.adam(o.learningRate);
   // tfjs fixes Adam's rate at construction but reads the field on every step: this is its schedule hook
   const setRate = (epoch: number) => { (optimizer as unknown as { learningRate: number }).learningRate = o.learningRate * decay ** epoch; };
@@ -64,22 +76,26 @@ export async function trainLoop(
     const saved = ck ? await ck.store.load() : null;
     if (saved && ck) {
       await restore(v, optimizer, saved, ck.fingerprint);
+      if (ck.extra) ck.extra.restore(saved.extra ?? []);
       [startEpoch, startBatch] = [saved.epoch, saved.batch];
     }
     const save = async (epoch: number, batch: number) => {
       if (!ck) return;
       const [e, b] = batch >= batches ? [epoch + 1, 0] : [epoch, batch];
       const vars = await snapshotTensors([...v.w, ...v.b].map((t) => ({ name: t.name, tensor: t })));
-      await ck.store.save({ fingerprint: ck.fingerprint, epoch: e, batch: b, vars, optimizer: await snapshotTensors(await optimizer.getWeights()) });
+      await ck.store.save({ fingerprint: ck.fingerprint, epoch: e, batch: b, vars, optimizer: await snapshotTensors(await optimizer.getWeights()), ...(ck.extra ? { extra: ck.extra.save() } : {}) });
     };
     for (let epoch = startEpoch; epoch < o.epochs; epoch++) {
       setRate(epoch);
       const order = epochOrder(o.seed, epoch, trainSplit.count);
       for (let b = epoch === startEpoch ? startBatch : 0; b < batches; b++) {
         o.signal?.throwIfAborted();
-        const { x, y } = batchTensors(trainSplit, order.slice(b * o.batchSize, (b + 1) * o.batchSize), data.features, data.classes);
+        const idx = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
+        const { x, y } = shift > 0
+          ? batchTensors(shiftedBatch(trainSplit, idx, data.shape, { maxShift: shift }, batchSeed(o.seed, epoch, b)), idx.map((_, i) => i), data.features, data.classes)
+          : batchTensors(trainSplit, idx, data.features, data.classes);
         const cost = optimizer.minimize(() => lossOf(x, y, { epoch, batch: b }), true, [...v.w, ...v.b]);
-        afterStep?.();
+        afterStep?.({ epoch, batch: b, batches });
         x.dispose(); y.dispose();
         if (cost && (b % 25 === 0 || b === batches - 1)) o.onProgress?.({ epoch, batch: b + 1, batches, loss: (await cost.data())[0]! });
         cost?.dispose();
