@@ -4,11 +4,9 @@
  * sparser overall than the one before it so that modes are distinct operating points.
  */
 import type { Rng } from '../rng/rng.js';
+import type { Candidate } from './candidate.js';
 
-export interface Candidate {
-  /** [mode][layer] */
-  sparsity: number[][];
-}
+export type { Candidate } from './candidate.js';
 
 export interface SearchSpaceOptions {
   modes: number;
