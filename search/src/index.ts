@@ -13,7 +13,6 @@ export * from './prune/nested-channel-keep.js';
 export * from './prune/candidate-keep.js';
 export * from './prune/fine-tune-joint.js';
 export * from './prune/to-model-spec.js';
-export * from './space/search-space.js';
 export * from './space/candidate.js';
 export * from './space/genome-space.js';
 export * from './space/network-geometry.js';

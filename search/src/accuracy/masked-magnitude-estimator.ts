@@ -5,7 +5,7 @@
  * so a repeated or re-proposed candidate costs nothing.
  */
 import type { Split } from '../data/dataset.js';
-import type { Candidate } from '../space/search-space.js';
+import type { Candidate } from '../space/candidate.js';
 import { magnitudeOrders, nestedMagnitudeKeep } from '../prune/nested-keep.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { evaluateAccuracy } from '../train/train-dense.js';

@@ -7,7 +7,7 @@
  */
 import { estimateInference, readPackage, writePackage, type DeviceProfile, extract } from '@eve-bench/device-agent';
 import type { Dataset } from '../data/dataset.js';
-import type { Candidate } from '../space/search-space.js';
+import type { Candidate } from '../space/candidate.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { magnitudeOrders, nestedMagnitudeKeep } from '../prune/nested-keep.js';
 import { fineTuneJoint } from '../prune/fine-tune-joint.js';

@@ -4,7 +4,7 @@
  * device-agent's cost model on the very package the candidate would ship as.
  */
 import { estimateInference, extract, readPackage, writePackage, type DeviceProfile } from '@eve-bench/device-agent';
-import type { Candidate } from '../space/search-space.js';
+import type { Candidate } from '../space/candidate.js';
 import { toModelSpec } from '../prune/to-model-spec.js';
 import type { SupernetAccuracyEstimator } from '../supernet/supernet-estimator.js';
 import type { Supernet } from '../supernet/sandwich.js';

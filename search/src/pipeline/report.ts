@@ -1,7 +1,7 @@
 /** What `eve search` writes: search.json (typed here) and a short human summary. */
 import type { CostSource, ModeEvaluation } from '../evaluator/evaluator.js';
 import type { Score } from '../objective/score.js';
-import type { Candidate } from '../space/search-space.js';
+import type { Candidate } from '../space/candidate.js';
 
 export interface WinnerReport {
   /** Index of the search evaluation it came from. */

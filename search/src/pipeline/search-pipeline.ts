@@ -10,7 +10,7 @@ import { EveError, getProfile, writePackage } from '@eve-bench/device-agent';
 import type { Dataset } from '../data/dataset.js';
 import { getNetworkSpec, prunableShapes, type NetworkSpec } from '../models/network-spec.js';
 import { createRng } from '../rng/rng.js';
-import { SearchSpace } from '../space/search-space.js';
+import { GenomeSpace } from '../space/genome-space.js';
 import { RandomStrategy } from '../strategy/random-strategy.js';
 import { EvolutionStrategy } from '../strategy/evolution-strategy.js';
 import { runSearch } from '../strategy/run-search.js';
@@ -82,7 +82,7 @@ export async function runSearchPipeline(o: SearchPipelineOptions): Promise<Searc
     const supernet = await trainSandwich(dense, d, { ...o.supernet, seed: o.seed, choices: o.search.choices, signal: o.signal, onProgress: progress('supernet'), checkpoint: ckpt(o, 'supernet', 'supernet') });
     const supernetSeconds = (performance.now() - tSuper) / 1000;
 
-    const space = new SearchSpace({ modes: o.search.modes, layers, choices: o.search.choices });
+    const space = new GenomeSpace({ modes: o.search.modes, layers, choices: o.search.choices });
     const rng = createRng(o.seed);
     const strategy = o.search.strategy === 'random' ? new RandomStrategy(space, rng) : new EvolutionStrategy(space, rng, { population: Math.max(4, Math.min(20, Math.floor(o.search.budget / 5))), tournament: 3 });
     const estimator = new SupernetAccuracyEstimator(supernet, d.val, o.search.accuracyImages);

@@ -140,7 +140,7 @@ export class GenomeSpace {
   }
 
   random(rng: Rng): Genome {
-    const g = this.genes.map((gene) => rng.int(gene.size));
+    const g = this.genes.map((gene) => (gene.size > 1 ? rng.int(gene.size) : 0));
     // modes drawn independently, then ordered by overall sparsity so nesting repairs them least
     const rows = Array.from({ length: this.o.modes }, (_, m) => Array.from({ length: this.o.layers }, (_, l) => g[this.sparsityGene(m, l)]!));
     rows.sort((a, b) => a.reduce((s, x) => s + x, 0) - b.reduce((s, x) => s + x, 0));
