@@ -3,8 +3,9 @@
  * checked against what the evaluator can run and what the device holds, in this order:
  *
  *   number-format      the evaluator (its boards) cannot run the number format
- *   kernel-format      the evaluator cannot run a layer's kernel, or the layer cannot be stored in it
- *                      (1x4 blocks need fully-connected rows in multiples of four)
+ *   kernel-format      the evaluator cannot run a layer's kernel, the layer cannot be stored in it
+ *                      (1x4 blocks need fully-connected rows in multiples of four), or the
+ *                      runtime has no such kernel in the number format (no int8 1x4 blocks)
  *   distinct-modes     two neighbouring modes keep exactly the same weights (no new operating point)
  *   weight-memory      the package's weights exceed the non-volatile memory (FRAM/flash)
  *   activation-memory  the runtime's activation buffers exceed the SRAM
@@ -20,6 +21,12 @@ import { validateSparsity } from '../prune/nested-keep.js';
 import { granularityOf, kernelOf, layerFormats, numberFormatOf, type Candidate, type Granularity } from './candidate.js';
 import type { Genome, GenomeSpace } from './genome-space.js';
 import type { LayerGeometry, NetworkGeometry } from './network-geometry.js';
+
+/** The kernels device-agent's runtime has per number format (its reader refuses int8 block1x4 layers). */
+export const RUNTIME_KERNELS: Record<NumberFormat, readonly KernelFormat[]> = {
+  float32: ['dense', 'rowPrefixSparse', 'block1x4'],
+  int8: ['dense', 'rowPrefixSparse'],
+};
 
 export type ConstraintName = 'number-format' | 'kernel-format' | 'distinct-modes' | 'weight-memory' | 'activation-memory' | 'deadline';
 
@@ -86,6 +93,7 @@ export function checkCandidate(c: Candidate, ctx: DecodeContext): Decoded {
   const formats = layerFormats(c);
   for (const [l, f] of formats.entries()) {
     if (ctx.supports && !ctx.supports.kernelFormats.includes(f)) return no('kernel-format', `kernel format: layer ${l} needs the ${f} kernel, this evaluator runs ${ctx.supports.kernelFormats.join(', ')}`);
+    if (!RUNTIME_KERNELS[dtype].includes(f)) return no('kernel-format', `kernel format: layer ${l} needs the ${f} kernel, which the ${dtype} runtime does not have`);
     if (f === 'block1x4' && !layers[l]!.blockable) return no('kernel-format', `kernel format: layer ${l} (${layers[l]!.conv ? 'conv' : `${layers[l]!.cols} inputs`}) cannot be split into 1x4 blocks`);
   }
   const modes = c.sparsity.length;
