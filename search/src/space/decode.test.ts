@@ -89,6 +89,14 @@ describe('the decoder', () => {
     expect(reason({ ...ok, sparsity: [[0.5, 0.5, 0.2], [0.7, 0.5, 0.2]], kernel: ['dense', 'sparse', 'sparse'] }, ctx)).toMatch(/^distinct-modes: distinct modes: mode 1 keeps the same weights as mode 0/);
   });
 
+  it('says how far past a budget a candidate is, and 1 for a constraint with no amount', () => {
+    const over = checkCandidate({ ...sparse(three([0.5, 0.5, 0.2])), sparsity: [[0, 0, 0]], kernel: ['dense', 'dense', 'dense'] }, ctx);
+    expect(over.feasible).toBe(false);
+    if (!over.feasible) expect(over.excess).toBeCloseTo((266200 * 4 + 410 * 4) / 1048576 - 1, 6);
+    const fmt = checkCandidate({ sparsity: [[0.5, 0.5, 0.5]], numberFormat: 'int8' }, { geometry: lenet300, supports: { numberFormats: ['float32'], kernelFormats: ['rowPrefixSparse'] } });
+    if (!fmt.feasible) expect(fmt.excess).toBe(1);
+  });
+
   it('requireFeasible throws a typed error naming the constraint; a non-nested candidate is CANDIDATE_INVALID', () => {
     try {
       requireFeasible({ sparsity: [[0.5, 0.5, 0.5]], numberFormat: 'int8' }, { geometry: lenet300, supports: { numberFormats: ['float32'], kernelFormats: ['rowPrefixSparse'] } });

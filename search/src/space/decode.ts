@@ -64,7 +64,15 @@ export interface DecodeEstimate {
 
 export type Decoded =
   | { feasible: true; candidate: Candidate; estimate: DecodeEstimate }
-  | { feasible: false; candidate: Candidate; constraint: ConstraintName; violated: string };
+  | {
+    feasible: false; candidate: Candidate; constraint: ConstraintName; violated: string;
+    /**
+     * How far past a budget the candidate is, as a fraction of it (memory, deadline), or 1 for a
+     * constraint with no amount (formats, distinct modes): strategies climb out of infeasibility
+     * along it.
+     */
+    excess: number;
+  };
 
 /** A candidate refused by the decoder's checks, naming the violated constraint. */
 export class InfeasibleCandidateError extends EveError {
@@ -87,7 +95,7 @@ export function requireFeasible(c: Candidate, ctx: DecodeContext): Candidate {
 export function checkCandidate(c: Candidate, ctx: DecodeContext): Decoded {
   const layers = ctx.geometry.layers;
   validateSparsity(c.sparsity, layers.length);
-  const no = (constraint: ConstraintName, violated: string): Decoded => ({ feasible: false, candidate: c, constraint, violated });
+  const no = (constraint: ConstraintName, violated: string, excess = 1): Decoded => ({ feasible: false, candidate: c, constraint, violated, excess });
   const dtype: Dtype = numberFormatOf(c);
   if (ctx.supports && !ctx.supports.numberFormats.includes(dtype)) return no('number-format', `number format: ${dtype} cannot run here (this evaluator runs ${ctx.supports.numberFormats.join(', ')})`);
   const formats = layerFormats(c);
@@ -117,10 +125,10 @@ export function checkCandidate(c: Candidate, ctx: DecodeContext): Decoded {
   if (dev) {
     const wBudget = dev.weightMemoryBytes ?? dev.profile.memory.nonVolatileBytes;
     const aBudget = dev.activationMemoryBytes ?? dev.profile.memory.sramBytes;
-    if (weightBytes > wBudget) return no('weight-memory', `weight memory: at least ${weightBytes} B of weights, ${wBudget} B available on ${dev.profile.name}`);
-    if (activationBytes > aBudget) return no('activation-memory', `activation memory: ${activationBytes} B of ${dtype} activations, ${aBudget} B of SRAM on ${dev.profile.name}`);
+    if (weightBytes > wBudget) return no('weight-memory', `weight memory: at least ${weightBytes} B of weights, ${wBudget} B available on ${dev.profile.name}`, weightBytes / wBudget - 1);
+    if (activationBytes > aBudget) return no('activation-memory', `activation memory: ${activationBytes} B of ${dtype} activations, ${aBudget} B of SRAM on ${dev.profile.name}`, activationBytes / aBudget - 1);
     const fastest = Math.min(...latencyS);
-    if (fastest > dev.deadlineS) return no('deadline', `deadline: the fastest mode takes at least ${(fastest * 1e3).toFixed(2)} ms, the deadline is ${(dev.deadlineS * 1e3).toFixed(2)} ms`);
+    if (fastest > dev.deadlineS) return no('deadline', `deadline: the fastest mode takes at least ${(fastest * 1e3).toFixed(2)} ms, the deadline is ${(dev.deadlineS * 1e3).toFixed(2)} ms`, fastest / dev.deadlineS - 1);
   }
   return { feasible: true, candidate: c, estimate: { weightBytes, activationBytes, latencyS } };
 }

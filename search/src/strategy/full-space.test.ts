@@ -12,7 +12,8 @@ import { EvolutionStrategy } from './evolution-strategy.js';
 import { Nsga2Strategy } from './nsga2-strategy.js';
 import { RandomStrategy } from './random-strategy.js';
 import { ReinforceStrategy } from './reinforce-strategy.js';
-import { runSearch } from './run-search.js';
+import { rejectedMargin, runSearch } from './run-search.js';
+import { getProfile } from '@eve-bench/device-agent';
 import type { Scored, SearchStrategy } from './search-strategy.js';
 
 const space = new GenomeSpace({
@@ -106,6 +107,20 @@ describe('strategies over the full space, through the decoder', () => {
     const r = await runSearch({ space, evaluator: toy(), budget: 120, score, decode, strategy: make.reinforce!(5) });
     const share = (from: number, to: number) => r.history.slice(from, to).filter((h) => h.evaluation.rejected).length / (to - from);
     expect(share(80, 120)).toBeLessThan(share(0, 40));
+  });
+
+  it('a rejection far past a memory budget scores a lower margin than one just past it', async () => {
+    const msp = getProfile('msp430fr5994');
+    const onDevice = (g: Genome) => decodeGenome(space, g, { geometry, device: { profile: msp, deadlineS: 10 } });
+    const r = await runSearch({ space, evaluator: toy(), budget: 40, score, decode: onDevice, strategy: make.random!(6) });
+    const memory = r.history.filter((h) => h.evaluation.rejected?.constraint === 'weight-memory');
+    expect(memory.length).toBeGreaterThan(1);
+    for (const h of memory) {
+      const [need, budget] = /at least (\d+) B of weights, (\d+) B/.exec(h.score.violated!)!.slice(1).map(Number);
+      expect(h.score.margin).toBeCloseTo(rejectedMargin(need! / budget! - 1), 9);
+      expect(h.score.margin).toBeLessThan(-100);
+    }
+    expect(rejectedMargin(0.5)).toBe(-150);
   });
 
   it('keys: equal candidates from the decoder share one key', () => {

@@ -14,8 +14,13 @@ import type { Scored, SearchStrategy, StrategySnapshot } from './search-strategy
 import { EveError } from '@eve-bench/device-agent';
 import type { SearchJournal } from '../journal/search-journal.js';
 
-/** Score of a candidate the decoder rejected: infeasible, with a margin below any accuracy shortfall. */
+/**
+ * Margin of a candidate the decoder rejected: below any accuracy shortfall (at most 100 points),
+ * and further below the further it is past its budget, so that constrained domination and rewards
+ * prefer a candidate just over the memory budget to one far over it.
+ */
 export const REJECTED_MARGIN = -100;
+export const rejectedMargin = (excess: number): number => REJECTED_MARGIN * (1 + Math.min(10, Math.max(0, excess)));
 
 /**
  * Brings the strategy to where the journal left off: from its last snapshot when it can restore
@@ -88,7 +93,7 @@ async function evaluateGenome(o: SearchOptions, genome: Genome): Promise<{ evalu
   const decoded: Decoded = o.decode ? o.decode(genome) : { feasible: true, candidate: o.space.toCandidate(genome), estimate: { weightBytes: 0, activationBytes: 0, latencyS: [] } };
   if (!decoded.feasible) {
     const evaluation: Evaluation = { candidate: decoded.candidate, modes: [], costSource: 'predicted', rejected: { constraint: decoded.constraint, violated: decoded.violated } };
-    return { evaluation, score: { feasible: false, violated: decoded.violated, value: 0, margin: REJECTED_MARGIN } };
+    return { evaluation, score: { feasible: false, violated: decoded.violated, value: 0, margin: rejectedMargin(decoded.excess) } };
   }
   const evaluation = await o.evaluator.evaluate(decoded.candidate, o.signal);
   return { evaluation, score: o.score(evaluation) };
