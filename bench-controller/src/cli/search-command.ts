@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { EveError } from '@eve-bench/device-agent';
-import { initWasmBackend, loadMnist, loadUserData, parseNetworkSpec, runSearchPipeline, summarise, type Dataset, type NetworkSpec } from '@eve-bench/search';
+import { initWasmBackend, loadMnist, loadUserData, parseNetworkSpec, runSearchPipeline, summarise, type Dataset, type NetworkSpec, type PolicyChoices } from '@eve-bench/search';
 import { loadSearchConfig, type SearchConfig } from '../config/search-config.js';
 import { prepareOutDir } from './demo-command.js';
 
@@ -40,7 +40,8 @@ export function registerSearch(program: Command): void {
       const { fineTune, search } = config;
       const report = await runSearchPipeline({
         dataset, network: await loadNetwork(config.network), seed: config.seed, profile: config.device.profile,
-        dense: config.training, supernet: config.supernet, search, fineTune,
+        device: config.device,
+        dense: config.training, supernet: config.supernet, search: { ...search, space: { ...search.space, policy: search.space.policy as PolicyChoices } }, fineTune,
         outDir, resume: opts.resume,
         // everything that shapes the run: a resumed search must be the same search
         fingerprint: JSON.stringify({ data: config.data, network: config.network, seed: config.seed, device: config.device, training: config.training, supernet: config.supernet, search: config.search }),

@@ -25,4 +25,20 @@ describe('eve search config', () => {
     const c = parseSearchConfig('network: x\ndata: { source: files, features: d/x.npy, labels: /abs/y.npy }\nsearch: { budget: 5 }', '/cfg/s.yaml');
     expect(c.data).toMatchObject({ features: '/cfg/d/x.npy', labels: '/abs/y.npy' });
   });
+
+  it('takes the full co-exploration space, its objective and the device budgets, and names a wrong policy parameter', () => {
+    const c = parseSearchConfig([
+      'network: lenet-300-100', 'data: { source: mnist }',
+      'device: { profile: msp430fr5994, weightMemoryBytes: 200000, deadlineS: 0.5 }',
+      'search:', '  budget: 50', '  strategy: reinforce', '  objective: harvest',
+      '  space: { granularities: [unstructured, channel], kernels: [dense, sparse], numberFormats: [int8], policy: { reserveJ: [0.00001, 0.00004] } }',
+    ].join('\n'), 's.yaml');
+    expect(c.search).toMatchObject({ strategy: 'reinforce', objective: 'harvest', space: { granularities: ['unstructured', 'channel'], numberFormats: ['int8'], policy: { reserveJ: [1e-5, 4e-5] } }, harvest: { capacitanceF: 100e-6 } });
+    expect(c.device).toMatchObject({ profile: 'msp430fr5994', weightMemoryBytes: 200000, deadlineS: 0.5 });
+    expect(parseSearchConfig('network: x\ndata: { source: mnist }\nsearch: { budget: 5 }', 's.yaml').search.space).toEqual({ granularities: ['unstructured'], kernels: ['sparse'], numberFormats: ['float32'], policy: {} });
+    const bad = (search: string) => () => parseSearchConfig(`network: x\ndata: { source: mnist }\nsearch: { budget: 5, ${search} }`, 's.yaml');
+    expect(bad('space: { policy: { patience: [1] } }')).toThrow(/s\.yaml: search\.space\.policy\.patience: not a mode-policy parameter/);
+    expect(bad('space: { granularities: [diagonal] }')).toThrow(/search\.space\.granularities/);
+    expect(bad('objective: accuracy')).toThrow(/search\.objective/);
+  });
 });

@@ -4,7 +4,7 @@
  */
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
-import { EveError } from '@eve-bench/device-agent';
+import { DEFAULT_POLICY, EveError } from '@eve-bench/device-agent';
 import { parseConfigText, readConfigFile } from './bench-config.js';
 
 const count = z.number().int().positive();
@@ -32,17 +32,35 @@ export const SearchConfig = z.object({
   /** A built-in network name, or a JSON network spec file (`*.json`, relative to the config). */
   network: z.string().min(1),
   seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
-  device: z.object({ profile: z.string().min(1).default('stm32l476-m4f') }).strict().default({ profile: 'stm32l476-m4f' }),
+  device: z.object({
+    profile: z.string().min(1).default('stm32l476-m4f'),
+    /** Budgets the decoder checks; default the profile's flash/FRAM and SRAM. */
+    weightMemoryBytes: count.optional(),
+    activationMemoryBytes: count.optional(),
+    /** Time between requests: every mode's deadline, and the harvest objective's period. */
+    deadlineS: z.number().positive().default(1),
+  }).strict().default({ profile: 'stm32l476-m4f', deadlineS: 1 }),
   training: stage(8, 0.002).default(stage(8, 0.002).parse({})),
   supernet: stage(2, 0.001).extend({ randomConfigs: z.number().int().min(0).max(8).default(2) }).default({ epochs: 2, batchSize: 64, learningRate: 0.001, lrDecay: 1, randomConfigs: 2 }),
   search: z.object({
-    strategy: z.enum(['random', 'evolution']).default('evolution'),
+    strategy: z.enum(['random', 'evolution', 'nsga2', 'reinforce']).default('evolution'),
     budget: count.max(100_000),
     modes: z.number().int().min(1).max(8).default(3),
     choices: z.array(z.number().min(0).lt(1)).min(1).default([0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.95, 0.97]),
     accuracyImages: count.default(2000),
     /** Largest allowed accuracy drop per mode, in points. */
     maxDrop: z.array(z.number().min(0).max(100)).min(1).default([0.5, 0.5, 0.5]),
+    /** What is searched besides sparsity; each list's values are the choices. */
+    space: z.object({
+      granularities: z.array(z.enum(['unstructured', 'block1x4', 'channel'])).min(1).default(['unstructured']),
+      kernels: z.array(z.enum(['dense', 'sparse'])).min(1).default(['sparse']),
+      numberFormats: z.array(z.enum(['float32', 'int8'])).min(1).default(['float32']),
+      /** Mode-policy parameters (device-agent's PolicyOptions) and the values searched for each. */
+      policy: z.record(z.string(), z.array(z.number().min(0)).min(1)).default({}),
+    }).strict().default({ granularities: ['unstructured'], kernels: ['sparse'], numberFormats: ['float32'], policy: {} }),
+    objective: z.enum(['energy', 'harvest']).default('energy'),
+    /** The storage capacitor the harvest objective simulates. */
+    harvest: z.object({ capacitanceF: z.number().positive().default(100e-6), maxV: z.number().positive().default(3.3), brownOutV: z.number().positive().default(1.8) }).strict().default({ capacitanceF: 100e-6, maxV: 3.3, brownOutV: 1.8 }),
   }).strict(),
   fineTune: stage(1, 0.0005).extend({ winners: z.number().int().min(1).max(20).default(3), lossWeights: z.array(z.number().min(0)).optional() }).default({ epochs: 1, batchSize: 64, learningRate: 0.0005, lrDecay: 1, winners: 3 }),
 }).strict();
@@ -53,6 +71,10 @@ export type SearchConfig = z.infer<typeof SearchConfig>;
 export function parseSearchConfig(text: string, source: string): SearchConfig {
   const c = parseConfigText(SearchConfig, text, source);
   if (c.fineTune.lossWeights && c.fineTune.lossWeights.length !== c.search.modes) throw new EveError('CONFIG_INVALID', `${source}: fineTune.lossWeights: ${c.fineTune.lossWeights.length} weights for ${c.search.modes} modes`);
+  for (const k of Object.keys(c.search.space.policy)) {
+    if (!(k in DEFAULT_POLICY)) throw new EveError('CONFIG_INVALID', `${source}: search.space.policy.${k}: not a mode-policy parameter (${Object.keys(DEFAULT_POLICY).join(', ')})`);
+  }
+  if (c.search.harvest.brownOutV >= c.search.harvest.maxV) throw new EveError('CONFIG_INVALID', `${source}: search.harvest: brownOutV ${c.search.harvest.brownOutV} V must be below maxV ${c.search.harvest.maxV} V`);
   const base = dirname(resolve(source));
   if (c.network.endsWith('.json')) c.network = resolve(base, c.network);
   if (c.data.source === 'files') {

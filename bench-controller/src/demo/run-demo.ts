@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { Listr } from 'listr2';
 import { indoorLight, mulberry32, type HarvestTrace } from '@eve-bench/device-agent';
 import {
-  EvolutionStrategy, SearchSpace, createRng, fineTuneJoint, getNetworkSpec, initWasmBackend, loadMnist,
+  EvolutionStrategy, GenomeSpace, candidateKey, createRng, fineTuneJoint, getNetworkSpec, initWasmBackend, loadMnist,
   evaluateAccuracy, nestedMagnitudeKeep, runSearch, scoreEvaluation, trainDense,
   type Dataset, type Evaluation, type Scored, type SearchResult, type TrainedModel,
 } from '@eve-bench/search';
@@ -129,7 +129,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
       task: async (c, task) => {
         // candidates derive from the dense model as trained so far: their floors are relative to it
         const denseAccuracy = evaluateAccuracy(c.dense!, { ...c.data!.val, count: Math.min(plan.accuracyImages, c.data!.val.count) }, c.data!.features);
-        const space = new SearchSpace({ modes: plan.modeNames.length, layers: c.dense!.params.length, choices: plan.sparsityChoices });
+        const space = new GenomeSpace({ modes: plan.modeNames.length, layers: c.dense!.params.length, choices: plan.sparsityChoices });
         const rng = createRng(o.seed);
         const evaluator: HilEvaluator = new HilEvaluator({
           boards: c.bench!.boards, dense: c.dense!, dataset: c.data!, modeNames: plan.modeNames, costSource,
@@ -145,7 +145,7 @@ export async function runDemo(o: DemoOptions): Promise<DemoResult> {
           space, evaluator, budget: plan.searchBudget, score, signal: o.signal,
           strategy: new EvolutionStrategy(space, rng, { population: Math.max(2, Math.floor(plan.searchBudget / 2)), tournament: 2 }),
           onEvaluated: (ev, s, i) => {
-            c.store!.recordEvaluation(c.campaignId!, space.key(ev.candidate), ev, s.value);
+            c.store!.recordEvaluation(c.campaignId!, candidateKey(ev.candidate), ev, s.value);
             task.output = `candidate ${i + 1}/${plan.searchBudget}: ${s.feasible ? `score ${s.value.toFixed(4)}` : `infeasible (${s.violated})`}; energy µJ ${ev.modes.map((m) => m.energyUj.toFixed(1)).join(' / ')}`;
           },
         });

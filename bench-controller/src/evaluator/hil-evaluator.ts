@@ -5,10 +5,14 @@
  * accuracy with the device runtime on the validation split, then deploys the package to the
  * next free board and measures each mode's latency and energy there. The search only ever sees
  * measured costs; `costSource` says whether they came from virtual or physical boards.
+ * Candidates go through the search's decoder first: the masks follow each layer's granularity,
+ * the package each layer's kernel format, and what the boards cannot run (int8: their runtime,
+ * PackageStore, extracts float32 packages) is refused as CANDIDATE_INFEASIBLE before any board
+ * is touched.
  */
 import {
-  fineTuneJoint, nestedMagnitudeKeep, runtimeAccuracy,
-  type Candidate, type Dataset, type Evaluation, type Evaluator, type TrainedModel,
+  candidateKeep, fineTuneJoint, layerFormats, networkGeometry, requireFeasible, runtimeAccuracy,
+  type Candidate, type Dataset, type Evaluation, type Evaluator, type EvaluatorSupport, type NetworkGeometry, type TrainedModel,
 } from '@eve-bench/search';
 import { EveError } from '@eve-bench/device-agent';
 import { buildPackage, type BuiltPackage } from './package-builder.js';
@@ -35,10 +39,15 @@ export interface HilEvaluatorOptions {
 }
 
 export class HilEvaluator implements Evaluator {
+  /** What the boards' runtime runs: float32 packages, in every kernel format. */
+  readonly supports: EvaluatorSupport = { numberFormats: ['float32'], kernelFormats: ['dense', 'rowPrefixSparse', 'block1x4'] };
   private next = 0;
   private count = 0;
+  private readonly geometry: NetworkGeometry;
 
-  constructor(private readonly o: HilEvaluatorOptions) {}
+  constructor(private readonly o: HilEvaluatorOptions) {
+    this.geometry = networkGeometry(o.dense.spec);
+  }
 
   /** Name of the candidate being evaluated, for telemetry. */
   current(): string {
@@ -60,12 +69,13 @@ export class HilEvaluator implements Evaluator {
   }
 
   async evaluate(candidate: Candidate, signal?: AbortSignal): Promise<Evaluation> {
+    requireFeasible(candidate, { geometry: this.geometry, supports: this.supports });
     const index = this.count++;
-    const keep = nestedMagnitudeKeep(this.o.dense, candidate.sparsity);
+    const keep = candidateKeep(this.o.dense, candidate);
     const tuned = this.o.fineTune
       ? await fineTuneJoint(this.o.dense, keep, this.o.dataset, { ...this.o.fineTune, signal })
       : this.o.dense;
-    const built = buildPackage(tuned, keep, `candidate-${index}`, this.o.modeNames);
+    const built = buildPackage(tuned, keep, `candidate-${index}`, this.o.modeNames, layerFormats(candidate));
     const board = this.nextUsableBoard();
     const measured = await measurePackage(board, built.pkg, built.bytes, this.o.measureInputs, undefined, this.o.hooks, signal, this.o.precision);
     await this.o.onPackage?.(index, built, measured);

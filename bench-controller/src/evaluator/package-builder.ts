@@ -11,7 +11,8 @@ export interface BuiltPackage {
   pkg: EvePackage;
 }
 
-export function buildPackage(trained: TrainedModel, keep: Int8Array[], name: string, modeNames: string[], format?: KernelFormat): BuiltPackage {
+/** `format`: one kernel format for every prunable layer, or one per layer. */
+export function buildPackage(trained: TrainedModel, keep: Int8Array[], name: string, modeNames: string[], format?: KernelFormat | readonly KernelFormat[]): BuiltPackage {
   const bytes = writePackage(toModelSpec(trained, keep, { name, modeNames, format }));
   const pkg = readPackage(bytes);
   for (let m = 0; m < pkg.modes.length; m++) {

@@ -59,6 +59,12 @@ export interface DeviceProfile {
    * soft-float), float32 where there is one. Benchmarks and deployment price a device with it.
    */
   numberFormat: Dtype;
+  /**
+   * Memory a deployed model may use: the package (weights) lives in non-volatile memory (FRAM or
+   * flash), activations in SRAM. The part's totals; firmware takes its share of both, which a
+   * search can subtract (its config's memory budgets).
+   */
+  memory: { nonVolatileBytes: number; sramBytes: number };
   /** Where the per-MAC cycle figures come from, per number type. */
   recipes: Record<Dtype, MacRecipe>;
   /** Cycles per multiply-accumulate, by kernel format and number type (macCycles of `recipes`). */

@@ -3,7 +3,7 @@
  * (densest first). Implementations range from cheap (masks on a trained dense network, no
  * fine-tuning) to faithful (a sandwich-trained supernet, or fine-tuning each candidate).
  */
-import type { Candidate } from '../space/search-space.js';
+import type { Candidate } from '../space/candidate.js';
 
 export interface AccuracyEstimator {
   readonly name: string;

@@ -1,12 +1,13 @@
 /**
- * The cheap, honest estimator: apply the candidate's nested magnitude masks to a trained dense
- * network and measure each mode's accuracy on a fixed validation subset, with no fine-tuning.
+ * The cheap, honest estimator: apply the candidate's nested masks (magnitude-ranked weights,
+ * 1x4 blocks or output channels, per layer) to a trained dense network and measure each mode's accuracy on a fixed validation subset, with no fine-tuning.
  * Real measurements (a pessimistic bound on what joint fine-tuning recovers), cached by mask key
  * so a repeated or re-proposed candidate costs nothing.
  */
 import type { Split } from '../data/dataset.js';
-import type { Candidate } from '../space/search-space.js';
-import { magnitudeOrders, nestedMagnitudeKeep } from '../prune/nested-keep.js';
+import { granularityOf, kernelOf, type Candidate } from '../space/candidate.js';
+import { magnitudeOrders } from '../prune/nested-keep.js';
+import { candidateKeep } from '../prune/candidate-keep.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { evaluateAccuracy } from '../train/train-dense.js';
 import type { AccuracyEstimator } from './accuracy-estimator.js';
@@ -30,9 +31,10 @@ export class MaskedMagnitudeEstimator implements AccuracyEstimator {
     this.subset = { images: o.val.images.subarray(0, n * o.features), labels: o.val.labels.subarray(0, n), count: n };
   }
 
-  /** The masks are a function of the per-mode, per-layer sparsities alone. */
+  /** The masks are a function of the per-mode, per-layer sparsities and each layer's granularity and kernel. */
   static maskKey(c: Candidate): string {
-    return c.sparsity.map((row) => row.map((s) => s.toFixed(4)).join(',')).join('|');
+    const layers = c.sparsity[0]?.map((_, l) => `${kernelOf(c, l)}/${granularityOf(c, l)}`).join(',') ?? '';
+    return `${c.sparsity.map((row) => row.map((s) => s.toFixed(4)).join(',')).join('|')};${layers}`;
   }
 
   async estimate(candidate: Candidate, signal?: AbortSignal): Promise<number[]> {
@@ -41,7 +43,7 @@ export class MaskedMagnitudeEstimator implements AccuracyEstimator {
     const hit = this.cache.get(key);
     if (hit) return hit;
     this.orders ??= magnitudeOrders(this.o.dense);
-    const keep = nestedMagnitudeKeep(this.o.dense, candidate.sparsity, this.orders);
+    const keep = candidateKeep(this.o.dense, candidate, this.orders);
     const acc = candidate.sparsity.map((_, m) => evaluateAccuracy(this.o.dense, this.subset, this.o.features, keep, m));
     this.cache.set(key, acc);
     return acc;

@@ -19,7 +19,8 @@ import { getNetworkSpec } from '../models/network-spec.js';
 import { scoreEvaluation } from '../objective/score.js';
 import { REFERENCE_POINT, searchHypervolume, type Normalisation } from '../pareto/pareto-front.js';
 import { createRng } from '../rng/rng.js';
-import { SearchSpace, type Candidate } from '../space/search-space.js';
+import { GenomeSpace } from '../space/genome-space.js';
+import { candidateKey, type Candidate } from '../space/candidate.js';
 import { Nsga2Strategy } from '../strategy/nsga2-strategy.js';
 import { RandomStrategy } from '../strategy/random-strategy.js';
 import { ReinforceStrategy } from '../strategy/reinforce-strategy.js';
@@ -72,13 +73,13 @@ export async function runHypervolumeBench(log: (s: string) => void = (s) => proc
   const val500 = { images: data.val.images.subarray(0, CONFIG.accuracyImages * data.features), labels: data.val.labels.subarray(0, CONFIG.accuracyImages), count: CONFIG.accuracyImages };
   const denseAccuracy = evaluateAccuracy(dense, val500, data.features);
   const layers = dense.params.length;
-  const space = new SearchSpace({ modes: CONFIG.space.modes, layers, choices: CONFIG.space.choices });
+  const space = new GenomeSpace({ modes: CONFIG.space.modes, layers, choices: CONFIG.space.choices });
   const analytic = new AnalyticEvaluator({ dense, dataset: data, modeNames: ['dense', 'mid', 'sparse'], profile: getProfile(CONFIG.profile), accuracyImages: CONFIG.accuracyImages, accuracy: estimator });
   const denseEval = await new AnalyticEvaluator({ dense, dataset: data, modeNames: ['dense'], profile: getProfile(CONFIG.profile), accuracyImages: 0, accuracy: estimator })
     .evaluate({ sparsity: [Array.from({ length: layers }, () => 0)] });
   const norm: Normalisation = { denseAccuracy, maxAccuracyDrop: CONFIG.maxAccuracyDrop, denseEnergyUj: denseEval.modes[0]!.energyUj, densePackageBytes: denseEval.packageBytes! };
   log(`dense ${CONFIG.network}: ${(denseAccuracy * 100).toFixed(1)} % on ${CONFIG.accuracyImages} validation images, trained in ${trainS.toFixed(0)} s; dense energy ${norm.denseEnergyUj.toFixed(1)} µJ, ${norm.densePackageBytes} bytes`);
-  const evaluator = new MemoEvaluator(analytic, (c) => space.key(c));
+  const evaluator = new MemoEvaluator(analytic, candidateKey);
   const score = (ev: Evaluation) => scoreEvaluation(ev, { denseAccuracy, maxDrop: CONFIG.maxDrop, lossWeights: CONFIG.lossWeights });
   const strategies: Record<string, (seed: number) => SearchStrategy> = {
     random: (seed) => new RandomStrategy(space, createRng(seed)),

@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { SearchJournal } from './search-journal.js';
-import { SearchSpace, type Candidate } from '../space/search-space.js';
+import { GenomeSpace } from '../space/genome-space.js';
+import { candidateKey, type Candidate } from '../space/candidate.js';
 import { createRng } from '../rng/rng.js';
 import { EvolutionStrategy } from '../strategy/evolution-strategy.js';
 import { RandomStrategy } from '../strategy/random-strategy.js';
@@ -13,14 +14,14 @@ import type { Evaluation, Evaluator } from '../evaluator/evaluator.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'eve-journal-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-const space = new SearchSpace({ modes: 3, layers: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95] });
+const space = new GenomeSpace({ modes: 3, layers: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.9, 0.95] });
 const score = (ev: Evaluation) => scoreEvaluation(ev, { denseAccuracy: 0.98, maxDrop: [1, 2, 4], lossWeights: [0.5, 0.3, 0.2] });
 function counting(): Evaluator & { calls: string[] } {
   const calls: string[] = [];
   return {
     calls,
     evaluate: async (c: Candidate) => {
-      calls.push(space.key(c));
+      calls.push(candidateKey(c));
       return { candidate: c, costSource: 'predicted', modes: c.sparsity.map((row) => { const s = row.reduce((a, b) => a + b, 0) / row.length; return { sparsity: s, energyUj: 100 * (1 - s) + 5, latencyUs: 1, accuracy: 0.98 - Math.max(0, s - 0.8) * 0.3 }; }) };
     },
   };
@@ -42,7 +43,7 @@ describe('durable search', () => {
       const r = await runSearch({ space, strategy: evo(9), evaluator: second, budget: 20, score, journal: again });
       again.close();
       expect(first.calls.length + second.calls.length).toBe(20);
-      expect([...first.calls, ...second.calls]).toEqual(straight.history.map((h) => space.key(h.evaluation.candidate)));
+      expect([...first.calls, ...second.calls]).toEqual(straight.history.map((h) => candidateKey(h.evaluation.candidate)));
       expect(r.best?.score.value).toBe(straight.best?.score.value);
       expect(SearchJournal.open(path, 'run', true).records).toHaveLength(20);
     }

@@ -12,6 +12,8 @@ import type { Score } from '../objective/score.js';
 
 export interface JournalRecord {
   index: number;
+  /** The canonical genome proposed (absent in journals written before genomes were recorded). */
+  genome?: number[];
   evaluation: Evaluation;
   score: Score;
   /** The strategy's JSON state after observing this evaluation, if it can snapshot. */
@@ -53,7 +55,7 @@ export class SearchJournal {
         if (rec.fingerprint !== fingerprint) throw new EveError('JOURNAL_MISMATCH', `${path} belongs to another search (${rec.fingerprint}); the config changed since it started`);
       } else {
         if (rec.index !== records.length || !rec.evaluation || !rec.score) throw new EveError('JOURNAL_CORRUPT', `${path}:${i + 1}: expected evaluation ${records.length}`);
-        records.push({ index: rec.index, evaluation: rec.evaluation, score: rec.score, ...(rec.snapshot === undefined ? {} : { snapshot: rec.snapshot }) });
+        records.push({ index: rec.index, ...(Array.isArray(rec.genome) ? { genome: rec.genome } : {}), evaluation: rec.evaluation, score: rec.score, ...(rec.snapshot === undefined ? {} : { snapshot: rec.snapshot }) });
       }
       goodBytes += Buffer.byteLength(line) + 1;
     }

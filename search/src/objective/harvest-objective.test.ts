@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_POLICY, bundledTraces, type HarvestTrace } from '@eve-bench/device-agent';
 import type { Evaluation } from '../evaluator/evaluator.js';
-import { correctPerHour, scoreHarvest, type HarvestObjectiveOptions } from './harvest-objective.js';
+import { activationBytesOf, correctPerHour, scoreHarvest, type HarvestObjectiveOptions } from './harvest-objective.js';
+import { networkGeometry } from '../space/network-geometry.js';
+import { getNetworkSpec } from '../models/network-spec.js';
 
 const steady = (powerW: number): HarvestTrace => ({ name: 'steady', provenance: 'test', stepS: 1, powerW: new Float64Array(600).fill(powerW) });
 const opts = (traces: HarvestTrace[]): HarvestObjectiveOptions => ({
@@ -31,5 +33,24 @@ describe('harvest objective', () => {
     expect(scoreHarvest(ev([[0.9, 10, 2e6]]), opts([steady(1e-3)])).violated).toMatch(/deadline/);
     expect(scoreHarvest(ev([[0.9, 10, 500]]), { ...opts([steady(1e-3)]), activationBytes: () => 1e5 }).violated).toMatch(/activation memory/);
     expect(scoreHarvest(ev([[0.9, 10, 500]]), opts([steady(1e-3)])).feasible).toBe(true);
+  });
+
+  it('runs the candidate\'s own policy parameters when it brings them', () => {
+    const o = opts(bundledTraces());
+    const base = ev([[0.97, 80, 3500], [0.95, 16, 700]]);
+    const hoarding = { ...base, candidate: { sparsity: [], policy: { ...DEFAULT_POLICY, reserveJ: 300e-6 } } };
+    expect(correctPerHour(hoarding, o)).toBeLessThan(correctPerHour(base, o));
+    expect(correctPerHour({ ...base, candidate: { sparsity: [], policy: DEFAULT_POLICY } }, o)).toBe(correctPerHour(base, o));
+  });
+
+  it('counts activations in the candidate\'s number format against the SRAM, and checks accuracy floors first', () => {
+    const o = { ...opts([steady(1e-3)]), activationMemoryBytes: 8192, activationBytes: activationBytesOf(networkGeometry(getNetworkSpec('lenet-5'))) };
+    expect(scoreHarvest(ev([[0.9, 10, 500]]), o).violated).toBe('activation memory: 30784 B exceeds 8192 B');
+    expect(scoreHarvest({ ...ev([[0.9, 10, 500]]), candidate: { sparsity: [], numberFormat: 'int8' } }, o).feasible).toBe(true);
+    const floors = { denseAccuracy: 0.98, maxDrop: [1], lossWeights: [1] };
+    expect(scoreHarvest(ev([[0.9, 10, 500]]), { ...o, floors })).toMatchObject({ feasible: false, violated: expect.stringMatching(/mode 0 accuracy 90.0 % is below its floor 97.0 %/) });
+    const ok = scoreHarvest({ ...ev([[0.975, 10, 500]]), candidate: { sparsity: [], numberFormat: 'int8' } }, { ...o, floors });
+    expect(ok.feasible).toBe(true);
+    expect(ok.margin).toBeCloseTo(0.5, 6);
   });
 });

@@ -1,7 +1,7 @@
 /** What `eve search` writes: search.json (typed here) and a short human summary. */
-import type { CostSource, ModeEvaluation } from '../evaluator/evaluator.js';
+import type { CostSource, Evaluation, ModeEvaluation } from '../evaluator/evaluator.js';
 import type { Score } from '../objective/score.js';
-import type { Candidate } from '../space/search-space.js';
+import type { Candidate } from '../space/candidate.js';
 
 export interface WinnerReport {
   /** Index of the search evaluation it came from. */
@@ -19,7 +19,7 @@ export interface SearchReport {
   profile: string;
   dense: { valAccuracy: number; testAccuracy: number };
   seconds: { dense: number; supernet: number; search: number; fineTune: number; total: number };
-  evaluations: Array<{ index: number; candidate: Candidate; modes: ModeEvaluation[]; packageBytes?: number; costSource: CostSource; accuracySource: 'supernet'; score: Score }>;
+  evaluations: Array<{ index: number; candidate: Candidate; modes: ModeEvaluation[]; packageBytes?: number; costSource: CostSource; accuracySource: 'supernet'; score: Score; rejected?: Evaluation['rejected'] }>;
   /** Indices into `evaluations`. */
   front: number[];
   winner: WinnerReport | null;

@@ -6,15 +6,17 @@
  */
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { EveError, getProfile, writePackage } from '@eve-bench/device-agent';
+import { EveError, getProfile } from '@eve-bench/device-agent';
 import type { Dataset } from '../data/dataset.js';
-import { getNetworkSpec, prunableShapes, type NetworkSpec } from '../models/network-spec.js';
+import { getNetworkSpec, type NetworkSpec } from '../models/network-spec.js';
 import { createRng } from '../rng/rng.js';
-import { SearchSpace } from '../space/search-space.js';
-import { RandomStrategy } from '../strategy/random-strategy.js';
-import { EvolutionStrategy } from '../strategy/evolution-strategy.js';
 import { runSearch } from '../strategy/run-search.js';
-import { scoreEvaluation } from '../objective/score.js';
+import { decodeGenome } from '../space/decode.js';
+import { numberFormatOf } from '../space/candidate.js';
+import { networkGeometry } from '../space/network-geometry.js';
+import { runtimeAccuracy } from '../evaluator/runtime-accuracy.js';
+import { candidatePackage, splitInputs } from '../evaluator/candidate-package.js';
+import { decodeContext, makeScore, makeSpace, makeStrategy, type DeviceBudget, type SearchStageOptions } from './search-setup.js';
 import { SearchJournal } from '../journal/search-journal.js';
 import { FileCheckpointStore } from '../train/checkpoint.js';
 import { evaluateAccuracy, trainDense } from '../train/train-dense.js';
@@ -22,9 +24,9 @@ import { trainSandwich } from '../supernet/sandwich.js';
 import { SupernetAccuracyEstimator } from '../supernet/supernet-estimator.js';
 import { packageCosts, SupernetEvaluator } from '../evaluator/supernet-evaluator.js';
 import { fineTuneJoint, defaultLossWeights } from '../prune/fine-tune-joint.js';
-import { toModelSpec } from '../prune/to-model-spec.js';
 import { gradualNestedPrune } from '../prune/gradual-prune.js';
 import type { Distill } from '../train/distill.js';
+import { granularityOf } from '../space/candidate.js';
 import { paretoFront } from './pareto.js';
 import type { TrainedModel } from '../train/trained-model.js';
 import { summarise, type SearchReport, type WinnerReport } from './report.js';
@@ -40,11 +42,15 @@ export interface SearchPipelineOptions {
   dense: TrainStage;
   /** `distill`: every sandwich configuration also learns from the dense model's softened outputs. */
   supernet: TrainStage & { randomConfigs: number; distill?: Distill };
-  search: { strategy: 'random' | 'evolution'; budget: number; modes: number; choices: number[]; accuracyImages: number; maxDrop: number[] };
+  search: SearchStageOptions;
+  /** Memory budgets and deadline the decoder checks (defaults: the profile's memory, 1 s). */
+  device?: DeviceBudget;
   /**
    * `distill`: the modes learn from the dense model too. `gradual`: instead of fine-tuning under
    * the supernet's masks, prune the supernet's weights to the winner's sparsities gradually
    * (prune/gradual-prune.ts); the masks are then re-derived from magnitudes as the ramp goes.
+   * Gradual pruning derives per-weight masks, so it applies to winners whose layers are all
+   * pruned unstructured; block- or channel-pruned winners are fine-tuned jointly.
    */
   fineTune: TrainStage & { winners: number; lossWeights?: number[]; distill?: Distill; gradual?: { rampEpochs: number; maskEvery: number } };
   outDir: string;
@@ -67,7 +73,6 @@ export async function runSearchPipeline(o: SearchPipelineOptions): Promise<Searc
   if (spec.input.join('x') !== d.shape.join('x') || spec.classes !== d.classes) {
     throw new EveError('SPEC_MISMATCH', `network ${spec.name} takes ${spec.input.join('x')} inputs and ${spec.classes} classes; the data has ${d.shape.join('x')} and ${d.classes}`);
   }
-  const layers = prunableShapes(spec).length;
   const modeNames = Array.from({ length: o.search.modes }, (_, m) => `mode${m}`);
   const profile = getProfile(o.profile);
   // the journal is opened first so a fresh run refuses an existing output before training anything
@@ -90,24 +95,28 @@ export async function runSearchPipeline(o: SearchPipelineOptions): Promise<Searc
     const supernet = await trainSandwich(dense, d, { ...o.supernet, seed: o.seed, choices: o.search.choices, signal: o.signal, onProgress: progress('supernet'), checkpoint: ckpt(o, 'supernet', 'supernet') });
     const supernetSeconds = (performance.now() - tSuper) / 1000;
 
-    const space = new SearchSpace({ modes: o.search.modes, layers, choices: o.search.choices });
-    const rng = createRng(o.seed);
-    const strategy = o.search.strategy === 'random' ? new RandomStrategy(space, rng) : new EvolutionStrategy(space, rng, { population: Math.max(4, Math.min(20, Math.floor(o.search.budget / 5))), tournament: 3 });
+    const geometry = networkGeometry(spec);
+    const space = makeSpace(o.search, geometry);
+    const strategy = makeStrategy(o.search.strategy, space, createRng(o.seed), o.search.budget);
+    const calibration = splitInputs(d.train, 16);
     const estimator = new SupernetAccuracyEstimator(supernet, d.val, o.search.accuracyImages);
-    const evaluator = new SupernetEvaluator(supernet, estimator, profile, modeNames);
+    const evaluator = new SupernetEvaluator(supernet, estimator, profile, modeNames, { val: d.val, accuracyImages: o.search.accuracyImages, calibration });
     const lossWeights = o.fineTune.lossWeights ?? defaultLossWeights(o.search.modes);
-    const score = (ev: Parameters<typeof scoreEvaluation>[0]) => scoreEvaluation(ev, { denseAccuracy: denseVal, maxDrop: o.search.maxDrop, lossWeights });
+    const device = o.device ?? {};
+    const score = makeScore(o.search, { denseAccuracy: denseVal, maxDrop: o.search.maxDrop, lossWeights }, profile, device, geometry);
+    const decoding = decodeContext(geometry, profile, device, evaluator.supports);
     if (journal.records.length > 0) o.log(`search: resuming after ${journal.records.length} journaled evaluations`);
     const tSearch = performance.now();
     const result = await runSearch({
-      space, strategy, evaluator, budget: o.search.budget, score, journal, signal: o.signal,
-      onEvaluated: (ev, s, i) => o.log(`search: [${i + 1}/${o.search.budget}] ${s.feasible ? `score ${s.value.toExponential(3)}` : `infeasible (${s.violated})`}; accuracy ${ev.modes.map((m) => pct(m.accuracy)).join(' / ')}`),
+      space, strategy, evaluator, budget: o.search.budget, score, journal, signal: o.signal, decode: (g) => decodeGenome(space, g, decoding),
+      onEvaluated: (ev, s, i) => o.log(`search: [${i + 1}/${o.search.budget}] ${s.feasible ? `score ${s.value.toExponential(3)}` : `infeasible (${s.violated})`}${ev.modes.length > 0 ? `; accuracy ${ev.modes.map((m) => pct(m.accuracy)).join(' / ')}` : ''}`),
     });
     const searchSeconds = (performance.now() - tSearch) / 1000;
 
     const evals = result.history.map((h) => h.evaluation);
     const feasible = result.history.flatMap((h, i) => (h.score.feasible ? [i] : []));
-    const pool = feasible.length > 0 ? feasible : result.history.map((_, i) => i);
+    // when nothing was feasible, the evaluated ones (a decoder rejection has no costs to compare)
+    const pool = feasible.length > 0 ? feasible : result.history.flatMap((h, i) => (h.evaluation.modes.length > 0 ? [i] : []));
     const front = paretoFront(pool.map((i) => evals[i]!)).map((k) => pool[k]!);
     // fine-tune the best-scoring members of the front (the winner first)
     // infeasible candidates (when nothing was feasible) rank by how close they came to feasibility
@@ -117,18 +126,20 @@ export async function runSearchPipeline(o: SearchPipelineOptions): Promise<Searc
     const tTune = performance.now();
     for (const [place, index] of chosen.entries()) {
       const candidate = evals[index]!.candidate;
+      const unstructured = candidate.sparsity[0]!.every((_, l) => granularityOf(candidate, l) === 'unstructured');
       o.log(`fine-tune: front member ${place + 1}/${chosen.length} (evaluation ${index})`);
       const common = { ...o.fineTune, lossWeights, seed: o.seed + place, signal: o.signal, onProgress: progress(`fine-tune ${place + 1}`), checkpoint: ckpt(o, `finetune-${place}`, `finetune ${index}`), teacher: dense };
-      const { model: tuned, keep } = o.fineTune.gradual
+      const { model: tuned, keep } = o.fineTune.gradual && unstructured
         ? await gradualNestedPrune(supernet.model, candidate.sparsity, sub(o.fineTune.trainCount), { ...common, ...o.fineTune.gradual })
-        : { model: await fineTuneJoint(supernet.model, estimator.keep(candidate), sub(o.fineTune.trainCount), common), keep: estimator.keep(candidate) };
+        : { model: await fineTuneJoint(supernet.model, evaluator.keep(candidate), sub(o.fineTune.trainCount), common), keep: evaluator.keep(candidate) };
       const file = `front-${place}.eve`;
-      const bytes = writePackage(toModelSpec(tuned, keep, { name: `${spec.name}-front-${place}`, modeNames }));
+      const { bytes } = candidatePackage(tuned, candidate, { name: `${spec.name}-front-${place}`, modeNames, keep, calibration });
       await writeFile(join(o.outDir, file), bytes);
-      const costs = packageCosts(tuned, keep, profile, modeNames);
+      const costs = packageCosts(tuned, candidate, keep, profile, modeNames, calibration);
+      const int8 = numberFormatOf(candidate) === 'int8';
       winners.push({
         evaluation: index, file, packageBytes: bytes.length,
-        modes: costs.modes.map((m, k) => ({ ...m, accuracy: evaluateAccuracy(tuned, d.test, keep, k), costSource: 'predicted' as const })),
+        modes: costs.modes.map((m, k) => ({ ...m, accuracy: int8 ? runtimeAccuracy(costs.pkg, k, d.test) : evaluateAccuracy(tuned, d.test, keep, k), costSource: 'predicted' as const })),
       });
     }
     const fineTuneSeconds = (performance.now() - tTune) / 1000;
@@ -136,7 +147,7 @@ export async function runSearchPipeline(o: SearchPipelineOptions): Promise<Searc
       network: spec.name, dataset: d.name, seed: o.seed, profile: o.profile,
       dense: { valAccuracy: denseVal, testAccuracy: denseTest },
       seconds: { dense: denseSeconds, supernet: supernetSeconds, search: searchSeconds, fineTune: fineTuneSeconds, total: (performance.now() - t0) / 1000 },
-      evaluations: result.history.map((h, i) => ({ index: i, candidate: h.evaluation.candidate, modes: h.evaluation.modes, packageBytes: h.evaluation.packageBytes, costSource: h.evaluation.costSource, accuracySource: 'supernet', score: h.score })),
+      evaluations: result.history.map((h, i) => ({ index: i, candidate: h.evaluation.candidate, modes: h.evaluation.modes, packageBytes: h.evaluation.packageBytes, costSource: h.evaluation.costSource, accuracySource: 'supernet', score: h.score, ...(h.evaluation.rejected ? { rejected: h.evaluation.rejected } : {}) })),
       front, winner: winners[0] ?? null, frontPackages: winners,
     };
     await writeFile(join(o.outDir, 'search.json'), JSON.stringify(report, null, 2));

@@ -5,7 +5,7 @@
  * lucky measurement. Until the population is filled, it samples at random.
  */
 import type { Rng } from '../rng/rng.js';
-import type { Candidate, SearchSpace } from '../space/search-space.js';
+import type { Genome, GenomeSpace } from '../space/genome-space.js';
 import { rngFrom, snapshotState, type Scored, type SearchStrategy, type StrategySnapshot } from './search-strategy.js';
 
 export interface EvolutionOptions {
@@ -15,7 +15,7 @@ export interface EvolutionOptions {
 
 export class EvolutionStrategy implements SearchStrategy {
   readonly name = 'evolution';
-  constructor(private readonly space: SearchSpace, private rng: Rng, private readonly o: EvolutionOptions) {}
+  constructor(private readonly space: GenomeSpace, private rng: Rng, private readonly o: EvolutionOptions) {}
 
   /** Proposals depend only on the history and the RNG, so the RNG is the whole state. */
   snapshot(): StrategySnapshot {
@@ -26,8 +26,8 @@ export class EvolutionStrategy implements SearchStrategy {
     this.rng = rngFrom(snapshotState(snapshot, this.name));
   }
 
-  propose(history: readonly Scored[]): Candidate {
-    const seen = new Set(history.map((h) => this.space.key(h.evaluation.candidate)));
+  propose(history: readonly Scored[]): Genome {
+    const seen = new Set(history.map((h) => this.space.key(h.genome)));
     if (history.length < this.o.population) {
       let c = this.space.random(this.rng);
       for (let i = 0; i < 50 && seen.has(this.space.key(c)); i++) c = this.space.random(this.rng);
@@ -39,7 +39,7 @@ export class EvolutionStrategy implements SearchStrategy {
       const s = pop[this.rng.int(pop.length)]!;
       if (!parent || rank(s) > rank(parent)) parent = s;
     }
-    let child = this.space.mutate(parent!.evaluation.candidate, this.rng);
+    let child = this.space.mutate(parent!.genome, this.rng);
     for (let i = 0; i < 50 && seen.has(this.space.key(child)); i++) child = this.space.mutate(child, this.rng);
     // a neighbourhood measured out: jump elsewhere rather than spend the budget on a repeat
     for (let i = 0; i < 50 && seen.has(this.space.key(child)); i++) child = this.space.random(this.rng);

@@ -5,10 +5,13 @@
  * (constrained domination: every feasible candidate ranks above every infeasible one, infeasible
  * ones by smaller violation) and crowding distance; binary tournaments pick mates, the space's
  * nest-preserving crossover and mutation make `population` offspring, queued for proposal.
+ * Duplicates: the selection pool holds each genome once (a genome proposed twice would otherwise
+ * take two parent slots and halve the diversity it stands for), and an offspring already
+ * evaluated or already queued is mutated again, so a generation never spends budget on a repeat.
  */
 import { EveError } from '@eve-bench/device-agent';
 import type { Rng } from '../rng/rng.js';
-import type { Candidate, SearchSpace } from '../space/search-space.js';
+import type { Genome, GenomeSpace } from '../space/genome-space.js';
 import { dominates } from '../pareto/pareto-front.js';
 import { rngFrom, snapshotState, type Scored, type SearchStrategy, type StrategySnapshot } from './search-strategy.js';
 
@@ -22,7 +25,7 @@ export interface Nsga2Options {
   objectives?: (s: Scored) => number[];
 }
 
-/** (−densest-mode accuracy, sparsest-mode energy, package bytes): all minimised. */
+/** (−densest-mode accuracy, sparsest-mode energy, package bytes): all minimised; feasible evaluations only. */
 export function defaultObjectives(s: Scored): number[] {
   const m = s.evaluation.modes;
   return [-m[0]!.accuracy, m[m.length - 1]!.energyUj, s.evaluation.packageBytes ?? 0];
@@ -34,46 +37,49 @@ export class Nsga2Strategy implements SearchStrategy {
   private parents: number[] = [];
   /** History length when the current offspring began to be proposed. */
   private generationStart = 0;
-  private queue: Candidate[] = [];
+  private queue: Genome[] = [];
 
-  constructor(private readonly space: SearchSpace, private rng: Rng, private readonly o: Nsga2Options) {
+  constructor(private readonly space: GenomeSpace, private rng: Rng, private readonly o: Nsga2Options) {
     if (!(Number.isInteger(o.population) && o.population >= 2)) throw new EveError('STRATEGY_OPTIONS', `NSGA-II needs a population of at least 2, got ${o.population}`);
   }
 
-  propose(history: readonly Scored[]): Candidate {
+  propose(history: readonly Scored[]): Genome {
     if (this.generationStart > history.length || this.parents.some((i) => i >= history.length)) {
       throw new EveError('SNAPSHOT_INVALID', `the NSGA-II state refers to evaluations up to ${Math.max(this.generationStart, ...this.parents.map((i) => i + 1))}, the history has ${history.length}: restored against the wrong history?`);
     }
-    const seen = new Set(history.map((h) => this.space.key(h.evaluation.candidate)));
+    const seen = new Set(history.map((h) => this.space.key(h.genome)));
     if (this.queue.length === 0 && history.length < this.o.population) return this.fresh(seen);
     if (this.queue.length === 0) this.nextGeneration(history, seen);
     return this.queue.shift()!;
   }
 
-  private fresh(seen: Set<string>): Candidate {
+  private fresh(seen: Set<string>): Genome {
     let c = this.space.random(this.rng);
     for (let i = 0; i < 50 && seen.has(this.space.key(c)); i++) c = this.space.random(this.rng);
     return c;
   }
 
   private nextGeneration(history: readonly Scored[], seen: Set<string>): void {
-    const pool = this.parents.length === 0
+    const all = this.parents.length === 0
       ? history.map((_, i) => i)
       : [...this.parents, ...history.slice(this.generationStart).map((_, i) => this.generationStart + i)];
+    const inPool = new Set<string>();
+    const pool = all.filter((i) => { const k = this.space.key(history[i]!.genome); if (inPool.has(k)) return false; inPool.add(k); return true; });
+    const size = Math.min(this.o.population, pool.length);
     const { order, rank, crowding } = rankAndCrowd(pool.map((i) => history[i]!), this.o.objectives ?? defaultObjectives);
-    this.parents = order.slice(0, this.o.population).map((k) => pool[k]!);
+    this.parents = order.slice(0, size).map((k) => pool[k]!);
     const better = (a: number, b: number) => (rank[a]! < rank[b]! || (rank[a] === rank[b] && crowding[a]! > crowding[b]!) ? a : b);
     const tournament = () => {
-      const a = order[this.rng.int(this.o.population)]!;
-      const b = order[this.rng.int(this.o.population)]!;
-      return history[pool[better(a, b)]!]!.evaluation.candidate;
+      const a = order[this.rng.int(size)]!;
+      const b = order[this.rng.int(size)]!;
+      return history[pool[better(a, b)]!]!.genome;
     };
     const queued = new Set<string>();
     for (let n = 0; n < this.o.population; n++) {
       const a = tournament();
       let child = this.rng.next() < this.o.crossoverRate ? this.space.crossover(a, tournament(), this.rng) : a;
       for (let m = 0; m < Math.max(1, this.o.mutations); m++) child = this.space.mutate(child, this.rng);
-      const taken = (c: Candidate) => seen.has(this.space.key(c)) || queued.has(this.space.key(c));
+      const taken = (c: Genome) => seen.has(this.space.key(c)) || queued.has(this.space.key(c));
       for (let i = 0; i < 50 && taken(child); i++) child = this.space.mutate(child, this.rng);
       if (taken(child)) child = this.fresh(new Set([...seen, ...queued]));
       queued.add(this.space.key(child));
@@ -83,14 +89,17 @@ export class Nsga2Strategy implements SearchStrategy {
   }
 
   snapshot(): StrategySnapshot {
-    return { strategy: this.name, version: 1, state: { rng: this.rng.state(), parents: [...this.parents], generationStart: this.generationStart, queue: this.queue.map((c) => c.sparsity) } };
+    return { strategy: this.name, version: 1, state: { rng: this.rng.state(), parents: [...this.parents], generationStart: this.generationStart, queue: this.queue.map((g) => [...g]) } };
   }
 
   restore(snapshot: StrategySnapshot): void {
     const s = snapshotState(snapshot, this.name);
     const ints = (v: unknown) => Array.isArray(v) && v.every((x) => Number.isInteger(x) && x >= 0);
     if (!ints(s.parents) || !Number.isInteger(s.generationStart) || !Array.isArray(s.queue)) throw new EveError('SNAPSHOT_INVALID', 'an NSGA-II snapshot needs parents, generationStart and queue');
-    const queue = (s.queue as unknown[]).map((q) => this.space.repair({ sparsity: q as number[][] }));
+    const queue = (s.queue as unknown[]).map((q) => {
+      if (!Array.isArray(q) || !q.every(Number.isInteger)) throw new EveError('SNAPSHOT_INVALID', 'an NSGA-II snapshot queue holds genomes (integer arrays)');
+      return this.space.repair(q as number[]);
+    });
     this.rng = rngFrom(s);
     this.parents = s.parents as number[];
     this.generationStart = s.generationStart as number;
@@ -104,7 +113,8 @@ export class Nsga2Strategy implements SearchStrategy {
  */
 export function rankAndCrowd(pool: readonly Scored[], objectivesOf: (s: Scored) => number[]): { order: number[]; rank: number[]; crowding: number[] } {
   const n = pool.length;
-  const f = pool.map(objectivesOf);
+  // infeasible members are ranked by their margin alone (and a rejected one has no modes to measure)
+  const f = pool.map((s) => (s.score.feasible ? objectivesOf(s) : []));
   const feasible = pool.map((s) => s.score.feasible);
   const beats = (a: number, b: number) => {
     if (feasible[a] !== feasible[b]) return feasible[a]!;
@@ -124,7 +134,7 @@ export function rankAndCrowd(pool: readonly Scored[], objectivesOf: (s: Scored) 
   let front = count.map((c, i) => (c === 0 ? i : -1)).filter((i) => i >= 0);
   for (let r = 0; front.length > 0; r++) {
     for (const i of front) rank[i] = r;
-    crowd(front, f, crowding);
+    if (feasible[front[0]!]) crowd(front, f, crowding);
     order.push(...[...front].sort((a, b) => crowding[b]! - crowding[a]! || a - b));
     const next: number[] = [];
     for (const i of front) for (const j of dominated[i]!) if (--count[j]! === 0) next.push(j);

@@ -1,8 +1,10 @@
 /**
  * REINFORCE with a recurrent controller (Williams 1992; Zoph & Le's NAS controller), the EVE
- * paper's search method. A GRU reads its previous decision and emits, for each mode (densest
- * first) and each layer, a distribution over the sparsity choices; choices below the previous
- * mode's for the same layer are masked out, so every sample nests. After each evaluation the
+ * paper's search method. The controller makes one decision per gene of the genome, in the
+ * space's order (number format, kernels, granularities, sparsities mode by mode, policy). At each
+ * step a GRU reads its previous decision and which decision comes next (one-hot each) and emits a
+ * distribution over one shared head of max-gene-size outputs; values the gene does not have, and
+ * sparsities below the same layer's in the previous mode, are masked out, so every sample nests. After each evaluation the
  * controller takes one gradient step on −(R − b)/σ · Σ log π(a), where b is an exponential moving
  * average of the reward (the baseline) and σ a moving average of its spread (so one learning rate
  * fits any reward scale). Sampling uses the injected seeded RNG; weights are initialised from it,
@@ -12,7 +14,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { EveError } from '@eve-bench/device-agent';
 import type { Rng } from '../rng/rng.js';
-import type { Candidate, SearchSpace } from '../space/search-space.js';
+import type { Genome, GenomeSpace } from '../space/genome-space.js';
 import { rngFrom, snapshotState, type Scored, type SearchStrategy, type StrategySnapshot } from './search-strategy.js';
 
 export interface ReinforceOptions {
@@ -37,18 +39,22 @@ export class ReinforceStrategy implements SearchStrategy {
   private readonly w: Weights;
   private baseline: number | null = null;
   private spread = 0;
-  /** Actions (choice indices, mode-major) of the proposal awaiting its evaluation. */
+  /** Actions (gene values, in genome order) of the proposal awaiting its evaluation. */
   private pending: number[] | null = null;
   private readonly steps: number;
   private readonly k: number;
 
-  constructor(private readonly space: SearchSpace, private rng: Rng, private readonly o: ReinforceOptions) {
+  /** Input width: previous action (k values + "none") and the step about to be decided. */
+  private readonly inputs: number;
+
+  constructor(private readonly space: GenomeSpace, private rng: Rng, private readonly o: ReinforceOptions) {
     if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1)) throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0 and baselineDecay in [0, 1)');
-    this.k = space.choices.length;
-    this.steps = space.o.modes * space.o.layers;
-    const h = o.hidden, k = this.k;
+    this.k = Math.max(...space.genes.map((g) => g.size));
+    this.steps = space.genes.length;
+    this.inputs = this.k + 1 + this.steps;
+    const h = o.hidden, k = this.k, x = this.inputs;
     const shapes: Record<(typeof NAMES)[number], [number, number]> = {
-      wz: [k + 1, h], uz: [h, h], bz: [1, h], wr: [k + 1, h], ur: [h, h], br: [1, h], wh: [k + 1, h], uh: [h, h], bh: [1, h], wo: [h, k], bo: [1, k],
+      wz: [x, h], uz: [h, h], bz: [1, h], wr: [x, h], ur: [h, h], br: [1, h], wh: [x, h], uh: [h, h], bh: [1, h], wo: [h, k], bo: [1, k],
     };
     // seeded Glorot-scaled normal initialisation (biases zero), so weights depend on the seed only
     this.w = Object.fromEntries(NAMES.map((n) => {
@@ -58,17 +64,16 @@ export class ReinforceStrategy implements SearchStrategy {
     })) as Weights;
   }
 
-  propose(history: readonly Scored[]): Candidate {
-    const seen = new Set(history.map((h) => this.space.key(h.evaluation.candidate)));
-    let actions = this.sample();
+  propose(history: readonly Scored[]): Genome {
+    const seen = new Set(history.map((h) => this.space.key(h.genome)));
+    let g = this.space.repair(this.sample());
     // a repeat teaches nothing new: resample a few times before accepting it
-    for (let i = 0; i < 20 && seen.has(this.space.key(this.toCandidate(actions))); i++) actions = this.sample();
+    for (let i = 0; i < 20 && seen.has(this.space.key(g)); i++) g = this.space.repair(this.sample());
     // a converged policy keeps sampling what it has seen: step to an unseen neighbour instead and
-    // learn from it as if sampled (its choices are valid actions: the space keeps them nested)
-    let c = this.toCandidate(actions);
-    for (let i = 0; i < 50 && seen.has(this.space.key(c)); i++) c = this.space.mutate(c, this.rng);
-    this.pending = c.sparsity.flat().map((s) => this.space.choices.indexOf(s));
-    return c;
+    // learn from it as if sampled (a canonical genome is a valid action sequence under the masks)
+    for (let i = 0; i < 50 && seen.has(this.space.key(g)); i++) g = this.space.mutate(g, this.rng);
+    this.pending = [...g];
+    return g;
   }
 
   observe(scored: Scored): void {
@@ -104,7 +109,7 @@ export class ReinforceStrategy implements SearchStrategy {
         let u = this.rng.next();
         let a = this.k - 1;
         for (let i = 0; i < this.k; i++) { if (p[i]! > 0 && (u -= p[i]!) < 0) { a = i; break; } }
-        if (p[a] === 0) a = this.floor(actions, t); // rounding left u past the last allowed choice
+        if (p[a] === 0) a = this.space.floor(actions, t); // rounding left u past the last allowed choice
         actions.push(a);
       }
     });
@@ -124,28 +129,19 @@ export class ReinforceStrategy implements SearchStrategy {
     return sum;
   }
 
-  /** One GRU step on the previous action; the softmax over choices masked for nesting. */
+  /** One GRU step on the previous action and the step index; the softmax masked to the gene's allowed values. */
   private step(hPrev: tf.Tensor2D, actions: number[], t: number): { h: tf.Tensor2D; probs: tf.Tensor1D } {
     const w = this.w;
-    const x = tf.oneHot([t === 0 ? this.k : actions[t - 1]!], this.k + 1).toFloat() as tf.Tensor2D;
+    const x = tf.concat([tf.oneHot([t === 0 ? this.k : actions[t - 1]!], this.k + 1), tf.oneHot([t], this.steps)], 1).toFloat() as tf.Tensor2D;
     const z = tf.sigmoid(tf.add(tf.add(tf.matMul(x, w.wz), tf.matMul(hPrev, w.uz)), w.bz));
     const r = tf.sigmoid(tf.add(tf.add(tf.matMul(x, w.wr), tf.matMul(hPrev, w.ur)), w.br));
     const cand = tf.tanh(tf.add(tf.add(tf.matMul(x, w.wh), tf.matMul(tf.mul(r, hPrev), w.uh)), w.bh));
     const h = tf.add(tf.mul(tf.sub(1, z), hPrev), tf.mul(z, cand)) as tf.Tensor2D;
-    const floor = this.floor(actions, t);
-    const mask = tf.tensor1d(Array.from({ length: this.k }, (_, i) => (i < floor ? -1e9 : 0)));
+    const floor = this.space.floor(actions, t);
+    const size = this.space.genes[t]!.size;
+    const mask = tf.tensor1d(Array.from({ length: this.k }, (_, i) => (i < floor || i >= size ? -1e9 : 0)));
     const probs = tf.softmax(tf.add(tf.add(tf.matMul(h, w.wo), w.bo).reshape([this.k]), mask)) as tf.Tensor1D;
     return { h, probs };
-  }
-
-  /** The lowest allowed choice at step t: the same layer's choice in the previous mode. */
-  private floor(actions: number[], t: number): number {
-    return t >= this.space.o.layers ? actions[t - this.space.o.layers]! : 0;
-  }
-
-  private toCandidate(actions: number[]): Candidate {
-    const L = this.space.o.layers;
-    return this.space.repair({ sparsity: Array.from({ length: this.space.o.modes }, (_, m) => actions.slice(m * L, (m + 1) * L).map((a) => this.space.choices[a]!)) });
   }
 
   snapshot(): StrategySnapshot {
@@ -158,9 +154,9 @@ export class ReinforceStrategy implements SearchStrategy {
     const weights = s.weights as Record<string, unknown> | undefined;
     const ok = typeof weights === 'object' && weights !== null && NAMES.every((n) => Array.isArray(weights[n]) && (weights[n] as unknown[]).length === this.w[n].size && (weights[n] as unknown[]).every(Number.isFinite));
     const pending = s.pending;
-    const pendingOk = pending === null || (Array.isArray(pending) && pending.length === this.steps && pending.every((a) => Number.isInteger(a) && a >= 0 && a < this.k));
+    const pendingOk = pending === null || (Array.isArray(pending) && pending.length === this.steps && pending.every((a, t) => Number.isInteger(a) && a >= 0 && a < this.space.genes[t]!.size));
     if (!ok || !pendingOk || !(s.baseline === null || Number.isFinite(s.baseline)) || !Number.isFinite(s.spread)) {
-      throw new EveError('SNAPSHOT_INVALID', `a REINFORCE snapshot needs weights for a ${this.o.hidden}-unit controller over ${this.k} choices, a baseline, a spread and the pending sample`);
+      throw new EveError('SNAPSHOT_INVALID', `a REINFORCE snapshot needs weights for a ${this.o.hidden}-unit controller over ${this.steps} decisions of up to ${this.k} values, a baseline, a spread and the pending sample`);
     }
     const rng = rngFrom(s);
     for (const n of NAMES) this.w[n].assign(tf.tensor(weights![n] as number[], this.w[n].shape));

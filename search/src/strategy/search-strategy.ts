@@ -1,18 +1,23 @@
 import { EveError } from '@eve-bench/device-agent';
 import { restoreRng, type Rng } from '../rng/rng.js';
-import type { Candidate } from '../space/search-space.js';
+import type { Genome } from '../space/genome-space.js';
 import type { Evaluation } from '../evaluator/evaluator.js';
 import type { Score } from '../objective/score.js';
 
 export interface Scored {
+  /** The canonical genome proposed; `evaluation.candidate` is what it decoded to. */
+  genome: Genome;
   evaluation: Evaluation;
   score: Score;
 }
 
-/** A search strategy proposes the next candidate from what has been measured so far. */
+/**
+ * A search strategy proposes the next genome from what has been measured so far. Every strategy
+ * works on the same encoding (GenomeSpace), so they compare on the same space, budget and seeds.
+ */
 export interface SearchStrategy {
   readonly name: string;
-  propose(history: readonly Scored[]): Candidate;
+  propose(history: readonly Scored[]): Genome;
   /** Told of every scored evaluation, in order (optional: history-based strategies need not keep state). */
   observe?(scored: Scored): void;
   /**

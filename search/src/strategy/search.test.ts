@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SearchSpace, type Candidate } from '../space/search-space.js';
+import { GenomeSpace, type Genome } from '../space/genome-space.js';
+import { candidateKey, type Candidate } from '../space/candidate.js';
 import { createRng } from '../rng/rng.js';
 import { EvolutionStrategy } from './evolution-strategy.js';
 import { RandomStrategy } from './random-strategy.js';
@@ -19,14 +20,14 @@ const toy: Evaluator = {
   }),
 };
 
-const space = new SearchSpace({ modes: 3, layers: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] });
+const space = new GenomeSpace({ modes: 3, layers: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] });
 const score = (ev: Evaluation) => scoreEvaluation(ev, { denseAccuracy: 0.98, maxDrop: [1, 2, 4], lossWeights: [0.5, 0.3, 0.2] });
 
 describe('search', () => {
   it('the space only yields nested candidates with strictly sparser modes', () => {
     const rng = createRng(1);
     for (let i = 0; i < 200; i++) {
-      const c = i % 2 ? space.random(rng) : space.mutate(space.random(rng), rng);
+      const c = space.toCandidate(i % 2 ? space.random(rng) : space.mutate(space.random(rng), rng));
       for (let m = 1; m < 3; m++) {
         c.sparsity[m]!.forEach((s, l) => expect(s).toBeGreaterThanOrEqual(c.sparsity[m - 1]![l]!));
         expect(c.sparsity[m]!.some((s, l) => s > c.sparsity[m - 1]![l]!)).toBe(true);
@@ -37,7 +38,7 @@ describe('search', () => {
   it('is deterministic for a seed and never returns an infeasible best', async () => {
     const run = () => runSearch({ space, evaluator: toy, budget: 30, score, strategy: new EvolutionStrategy(space, createRng(5), { population: 8, tournament: 3 }) });
     const [a, b] = await Promise.all([run(), run()]);
-    expect(a.history.map((h) => space.key(h.evaluation.candidate))).toEqual(b.history.map((h) => space.key(h.evaluation.candidate)));
+    expect(a.history.map((h) => space.key(h.genome))).toEqual(b.history.map((h) => space.key(h.genome)));
     expect(a.best?.score.feasible).toBe(true);
   });
 
@@ -52,30 +53,30 @@ describe('search', () => {
 });
 
 describe('search: edge cases', () => {
-  /** Every nested candidate of a small space, by brute force. */
-  function enumerate(s: SearchSpace): Candidate[] {
+  /** Every canonical genome of a small sparsity-only space, by brute force. */
+  function enumerate(s: GenomeSpace): Genome[] {
     const { modes, layers } = s.o;
-    const out = new Map<string, Candidate>();
+    const out = new Map<string, Genome>();
     const total = s.choices.length ** (modes * layers);
     for (let code = 0; code < total; code++) {
       let c = code;
-      const sparsity = Array.from({ length: modes }, () => Array.from({ length: layers }, () => { const v = s.choices[c % s.choices.length]!; c = Math.floor(c / s.choices.length); return v; }));
-      const cand = { sparsity };
-      if (s.key(s.repair(cand)) === s.key(cand)) out.set(s.key(cand), cand);
+      const g = s.genes.map(() => 0);
+      for (let m = 0; m < modes; m++) for (let l = 0; l < layers; l++) { g[s.sparsityGene(m, l)] = c % s.choices.length; c = Math.floor(c / s.choices.length); }
+      if (s.key(s.repair(g)) === s.key(g)) out.set(s.key(g), g);
     }
     return [...out.values()];
   }
 
   it('evolution finds the optimum of a small space without repeating a candidate', async () => {
-    const small = new SearchSpace({ modes: 2, layers: 2, choices: [0.5, 0.7, 0.8, 0.9, 0.95] });
+    const small = new GenomeSpace({ modes: 2, layers: 2, choices: [0.5, 0.7, 0.8, 0.9, 0.95] });
     const all = enumerate(small);
     const smallScore = (e: Evaluation) => scoreEvaluation(e, { denseAccuracy: 0.98, maxDrop: [1, 2], lossWeights: [0.6, 0.4] });
     let bestValue = -Infinity;
-    for (const c of all) { const s = smallScore(await toy.evaluate(c)); if (s.feasible) bestValue = Math.max(bestValue, s.value); }
+    for (const g of all) { const s = smallScore(await toy.evaluate(small.toCandidate(g))); if (s.feasible) bestValue = Math.max(bestValue, s.value); }
     for (let seed = 1; seed <= 3; seed++) {
       const r = await runSearch({ space: small, evaluator: toy, budget: Math.ceil(all.length * 0.8), score: smallScore, strategy: new EvolutionStrategy(small, createRng(seed), { population: 6, tournament: 3 }) });
       expect(r.best!.score.value).toBeCloseTo(bestValue, 12);
-      const keys = r.history.map((h) => small.key(h.evaluation.candidate));
+      const keys = r.history.map((h) => small.key(h.genome));
       expect(new Set(keys).size).toBe(keys.length);
     }
   });
@@ -101,7 +102,7 @@ describe('search: edge cases', () => {
     const observed: string[] = [];
     const ac = new AbortController();
     const strategy = new RandomStrategy(space, createRng(3));
-    const observing = { name: 'spy', propose: (h: Parameters<typeof strategy.propose>[0]) => strategy.propose(h), observe: (s: { evaluation: Evaluation }) => { observed.push(space.key(s.evaluation.candidate)); } };
+    const observing = { name: 'spy', propose: (h: Parameters<typeof strategy.propose>[0]) => strategy.propose(h), observe: (s: { evaluation: Evaluation }) => { observed.push(candidateKey(s.evaluation.candidate)); } };
     const p = runSearch({ space, evaluator: toy, budget: 100, score, strategy: observing, signal: ac.signal, onEvaluated: (_e, _s, i) => { seen.push(i); if (i === 4) ac.abort(); } });
     await expect(p).rejects.toThrow();
     expect(seen).toEqual([0, 1, 2, 3, 4]);

@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isEveError } from '@eve-bench/device-agent';
-import { SearchSpace, type Candidate } from '../space/search-space.js';
+import { GenomeSpace } from '../space/genome-space.js';
+import type { Candidate } from '../space/candidate.js';
 import { createRng } from '../rng/rng.js';
 import { scoreEvaluation } from '../objective/score.js';
 import type { Evaluation, Evaluator } from '../evaluator/evaluator.js';
@@ -25,7 +26,7 @@ const toy: Evaluator = {
     }),
   }),
 };
-const space = new SearchSpace({ modes: 3, layers: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] });
+const space = new GenomeSpace({ modes: 3, layers: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.95] });
 const score = (ev: Evaluation) => scoreEvaluation(ev, { denseAccuracy: 0.98, maxDrop: [2, 4, 8], lossWeights: [0.5, 0.3, 0.2] });
 const norm: Normalisation = { denseAccuracy: 0.98, maxAccuracyDrop: 0.1, denseEnergyUj: 105, densePackageBytes: 1100 };
 
@@ -46,8 +47,8 @@ describe('strategies: durability', () => {
       const a = make[name]!(7);
       const step = async (s: SearchStrategy, h: Scored[]) => {
         const c = s.propose(h);
-        const evaluation = await toy.evaluate(space.repair(c));
-        const scored = { evaluation, score: score(evaluation) };
+        const evaluation = await toy.evaluate(space.toCandidate(c));
+        const scored = { genome: space.repair(c), evaluation, score: score(evaluation) };
         s.observe?.(scored);
         return { c, scored };
       };
@@ -57,8 +58,8 @@ describe('strategies: durability', () => {
       const snap = JSON.parse(JSON.stringify(a.snapshot()));
       const b = make[name]!(999); // a different seed: everything must come from the snapshot
       b.restore(snap);
-      const evaluation = await toy.evaluate(space.repair(pendingProposal));
-      const scored = { evaluation, score: score(evaluation) };
+      const evaluation = await toy.evaluate(space.toCandidate(pendingProposal));
+      const scored = { genome: space.repair(pendingProposal), evaluation, score: score(evaluation) };
       a.observe?.(scored); b.observe?.(scored);
       history.push(scored);
       for (let i = 0; i < 12; i++) {
@@ -89,22 +90,22 @@ describe('strategies: behaviour', () => {
   it('NSGA-II and REINFORCE only propose nested candidates and never repeat one', async () => {
     for (const name of ['nsga2', 'reinforce']) {
       const r = await runSearch({ space, evaluator: toy, budget: 40, score, strategy: make[name]!(3) });
-      const keys = r.history.map((h) => space.key(h.evaluation.candidate));
+      const keys = r.history.map((h) => space.key(h.genome));
       expect(new Set(keys).size).toBe(keys.length);
-      for (const h of r.history) expect(space.key(space.repair(h.evaluation.candidate))).toBe(space.key(h.evaluation.candidate));
+      for (const h of r.history) expect(space.key(space.repair(h.genome))).toBe(space.key(h.genome));
     }
   });
 
   it('crossover keeps every layer nested across modes', () => {
     const rng = createRng(2);
     for (let i = 0; i < 100; i++) {
-      const c = space.crossover(space.random(rng), space.random(rng), rng);
+      const c = space.toCandidate(space.crossover(space.random(rng), space.random(rng), rng));
       for (let m = 1; m < 3; m++) c.sparsity[m]!.forEach((s, l) => expect(s).toBeGreaterThanOrEqual(c.sparsity[m - 1]![l]!));
     }
   });
 
   it('non-dominated sort: fronts, constrained domination and infinite crowding at the extremes', () => {
-    const pt = (o: number[], feasible = true, margin = 1) => ({ o, s: { evaluation: { candidate: { sparsity: [] }, modes: [], costSource: 'predicted' }, score: { feasible, value: 0, margin } } as Scored });
+    const pt = (o: number[], feasible = true, margin = 1) => ({ o, s: { genome: [], evaluation: { candidate: { sparsity: [] }, modes: [], costSource: 'predicted' }, score: { feasible, value: 0, margin } } as Scored });
     const pts = [pt([1, 1]), pt([2, 2]), pt([0, 3]), pt([3, 0]), pt([0, 0], false, -1), pt([0, 0], false, -5), pt([1.5, 0.5])];
     const { order, rank, crowding } = rankAndCrowd(pts.map((p) => p.s), (s) => pts.find((p) => p.s === s)!.o);
     expect(rank).toEqual([0, 1, 0, 0, 2, 3, 0]);

@@ -6,7 +6,7 @@
  */
 import type { AccuracyEstimator } from '../accuracy/accuracy-estimator.js';
 import type { Split } from '../data/dataset.js';
-import type { Candidate } from '../space/search-space.js';
+import type { Candidate } from '../space/candidate.js';
 import { evaluateAccuracy } from '../train/train-dense.js';
 import { keepFromRanks, type Supernet } from './sandwich.js';
 

@@ -66,6 +66,8 @@ export const msp430fr5994: DeviceProfile = {
   sleepCurrentA: 0.5e-6,
   // No FPU (SLASE54 §1.1 lists none; the CPU is 16-bit MSP430X with the MPY32 multiplier): int8.
   numberFormat: 'int8',
+  // SLASE54 §1.1: 256 KB FRAM, 8 KB SRAM (plus 4 KB shared with the LEA, not counted here).
+  memory: { nonVolatileBytes: 256 * 1024, sramBytes: 8 * 1024 },
   recipes: { float32, int8 },
   cycles: {
     denseMacF32: f32.dense, // 172.5

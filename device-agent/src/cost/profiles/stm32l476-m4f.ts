@@ -69,6 +69,8 @@ export const stm32l476M4f: DeviceProfile = {
   sleepCurrentA: 1.4e-6,
   // Single-precision FPU (Cortex-M4F): float32 runs in hardware.
   numberFormat: 'float32',
+  // DS10198 §1: 1 MB flash, 128 KB SRAM (96 KB SRAM1 + 32 KB SRAM2).
+  memory: { nonVolatileBytes: 1024 * 1024, sramBytes: 128 * 1024 },
   recipes: { float32, int8 },
   cycles: {
     denseMacF32: f32.dense, // 9
