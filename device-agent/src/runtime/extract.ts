@@ -7,7 +7,7 @@
  */
 import { EveError } from '../errors/eve-error.js';
 import type { EvePackage, PackageLayer, WeightedLayer } from '../format/package-types.js';
-import { convDenseF32, convOffsets, convRowPrefixSparseF32, convTaps, maxPoolF32, type ConvGeometry } from './conv-kernels.js';
+import { convDenseF32, convRowPrefixSparseF32, convTaps, maxPoolF32, type ConvGeometry } from './conv-kernels.js';
 import type { KernelFormat } from '../format/model-spec.js';
 import { BLOCK } from '../format/keep-layout.js';
 import { argmax, block1x4F32, denseF32, reluInPlace, rowPrefixSparseF32, softmaxInPlace } from './kernels.js';
@@ -109,10 +109,8 @@ export function layoutWorkspace<A extends Float32Array | Int8Array>(pkg: EvePack
   });
   const conv = pkg.layers.map((l): ConvGeometry | undefined => (l.kind === 'conv2d'
     ? {
-      inW: l.input[1], inC: l.input[2], outH: l.output[0], outW: l.output[1], outC: l.output[2], cols: l.inFeatures,
-      ...(l.format === 'dense'
-        ? { offsets: convOffsets(l.input[1], l.input[2], l.kernelH, l.kernelW) }
-        : { taps: convTaps(l.columns, l.input[1], l.input[2], l.kernelH, l.kernelW) }),
+      inW: l.input[1], inC: l.input[2], outH: l.output[0], outW: l.output[1], outC: l.output[2], cols: l.inFeatures, kernelH: l.kernelH,
+      taps: l.format === 'dense' ? undefined : convTaps(l.columns, l.input[1], l.input[2], l.kernelH, l.kernelW),
     }
     : undefined));
   return { input, outs, conv };

@@ -65,23 +65,28 @@ export function rowPrefixSparseI8(
   }
 }
 
-/** Dense conv: one flat loop over the row through the offset table (see conv-kernels.ts). */
+/** Dense conv: kernelH contiguous dot products per output, no index (see conv-kernels.ts). */
 export function convDenseI8(w: Int8Array, p: Int8Row, x: Int8Array, y: Int8Array, g: ConvGeometry, lo: number): void {
-  const { inW, inC, outH, outW, outC, cols } = g;
-  const offsets = g.offsets!;
+  const { inW, inC, outH, outW, outC, cols, kernelH } = g;
+  const span = cols / kernelH;
+  const stride = inW * inC;
   for (let oy = 0; oy < outH; oy++) {
     for (let ox = 0; ox < outW; ox++) {
       const base = (oy * inW + ox) * inC;
       const o = (oy * outW + ox) * outC;
+      let wi = 0;
       for (let r = 0; r < outC; r++) {
-        const wr = r * cols;
         let a0 = 0, a1 = 0;
-        let c = 0;
-        for (; c + 1 < cols; c += 2) {
-          a0 += w[wr + c]! * x[base + offsets[c]!]!;
-          a1 += w[wr + c + 1]! * x[base + offsets[c + 1]!]!;
+        let xi = base;
+        for (let ky = 0; ky < kernelH; ky++, xi += stride) {
+          const end = wi + span;
+          let k = xi;
+          for (; wi + 1 < end; wi += 2, k += 2) {
+            a0 += w[wi]! * x[k]!;
+            a1 += w[wi + 1]! * x[k + 1]!;
+          }
+          if (wi < end) a0 += w[wi++]! * x[k]!;
         }
-        if (c < cols) a0 += w[wr + c]! * x[base + offsets[c]!]!;
         y[o + r] = finish(a0 + a1, p, r, lo);
       }
     }
