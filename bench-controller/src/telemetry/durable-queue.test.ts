@@ -65,4 +65,16 @@ describe('DurableQueue', () => {
     expect([q.count, q.peekItems(10).map((r) => r.items)]).toEqual([3, [1, 2]]);
     q.close();
   });
+
+  it('creates a queue with the page size asked for, keeps an existing file\'s, and refuses an impossible one', () => {
+    const path = join(dir, 'pages.sqlite');
+    const q = new DurableQueue(path, { pageSize: 65536 });
+    q.pushGroup(['a 1']);
+    expect(q.pageSize).toBe(65536);
+    q.close();
+    const again = new DurableQueue(path, { pageSize: 4096 });
+    expect([again.pageSize, again.count]).toEqual([65536, 1]);
+    again.close();
+    expect(() => new DurableQueue(join(dir, 'odd.sqlite'), { pageSize: 3000 })).toThrow(expect.objectContaining({ code: 'QUEUE_PAGE_SIZE' }));
+  });
 });

@@ -49,9 +49,19 @@ export class DurableQueue {
   private bytesNow: number;
   private countNow: number;
 
-  constructor(readonly path: string, o: { fsync?: boolean } = {}) {
+  /**
+   * `pageSize` (bytes, a power of two from 512 to 65,536) applies when the file is created. Large
+   * pages suit large records (the outbox's groups: a 64 KiB page took a quarter of the writes and a
+   * fiftieth of the reads of 4 KiB pages for the same lines); small ones suit a commit per small
+   * record (the spool), since each commit writes whole pages.
+   */
+  constructor(readonly path: string, o: { fsync?: boolean; pageSize?: number } = {}) {
+    if (o.pageSize !== undefined && !(Number.isInteger(Math.log2(o.pageSize)) && o.pageSize >= 512 && o.pageSize <= 65536)) {
+      throw new EveError('QUEUE_PAGE_SIZE', `page size ${o.pageSize} is not a power of two from 512 to 65536`);
+    }
     try {
       this.db = new Database(path);
+      if (o.pageSize !== undefined) this.db.pragma(`page_size = ${o.pageSize}`);
       // one process owns a queue: exclusive locking skips the shared-memory locks of every commit
       this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
@@ -158,6 +168,11 @@ export class DurableQueue {
   /** Characters of queued text: what bounds the queue on disk. */
   get bytes(): number {
     return this.bytesNow;
+  }
+
+  /** The page size of the file (fixed when it was created). */
+  get pageSize(): number {
+    return this.db.pragma('page_size', { simple: true }) as number;
   }
 
   close(): void {

@@ -123,7 +123,8 @@ export class TelemetryBridge {
 
   static async start(o: BridgeOptions): Promise<TelemetryBridge> {
     const influx = new InfluxV1Writer(o.influx);
-    const bridge = new TelemetryBridge(o, new DurableQueue(o.outboxPath), influx);
+    // large pages: the outbox's records are groups of lines, tens of kilobytes each
+    const bridge = new TelemetryBridge(o, new DurableQueue(o.outboxPath, { pageSize: 65536 }), influx);
     if (bridge.outbox.count > 0) bridge.log(`bridge: ${bridge.outbox.count} points left in the outbox by an earlier run; writing them first`);
     bridge.drainDone = bridge.drain();
     const client = mqtt.connect(o.mqtt.url, bridgeClientOptions(o.mqtt, bridge.name));
