@@ -60,7 +60,7 @@ export function makeStrategy(name: StrategyName, space: GenomeSpace, rng: Rng, b
     case 'random': return new RandomStrategy(space, rng);
     case 'evolution': return new EvolutionStrategy(space, rng, { population, tournament: 3 });
     case 'nsga2': return new Nsga2Strategy(space, rng, { population, crossoverRate: 0.9, mutations: 1 });
-    case 'reinforce': return new ReinforceStrategy(space, rng, { hidden: 16, learningRate: 0.1, baselineDecay: 0.8 });
+    case 'reinforce': return new ReinforceStrategy(space, rng, { hidden: 16, learningRate: 0.03, baselineDecay: 0.8 });
   }
 }
 
