@@ -16,6 +16,9 @@ const stage = (epochs: number, learningRate: number) => z.object({
   trainCount: count.optional(),
 }).strict();
 
+/** Learning from the dense model's softened outputs too (Hinton et al.): temperature and weight of the soft term. */
+const Distill = z.object({ temperature: z.number().min(1).max(20).default(4), alpha: z.number().min(0).max(1).default(0.7) }).strict();
+
 const Mnist = z.object({ source: z.literal('mnist'), trainCount: count.default(55_000), valCount: count.default(5_000), testCount: count.default(10_000) }).strict();
 const User = z.object({
   source: z.literal('files'),
@@ -41,7 +44,7 @@ export const SearchConfig = z.object({
     deadlineS: z.number().positive().default(1),
   }).strict().default({ profile: 'stm32l476-m4f', deadlineS: 1 }),
   training: stage(8, 0.002).default(stage(8, 0.002).parse({})),
-  supernet: stage(2, 0.001).extend({ randomConfigs: z.number().int().min(0).max(8).default(2) }).default({ epochs: 2, batchSize: 64, learningRate: 0.001, lrDecay: 1, randomConfigs: 2 }),
+  supernet: stage(2, 0.001).extend({ randomConfigs: z.number().int().min(0).max(8).default(2), distill: Distill.optional() }).default({ epochs: 2, batchSize: 64, learningRate: 0.001, lrDecay: 1, randomConfigs: 2 }),
   search: z.object({
     strategy: z.enum(['random', 'evolution', 'nsga2', 'reinforce']).default('evolution'),
     budget: count.max(100_000),
@@ -62,7 +65,11 @@ export const SearchConfig = z.object({
     /** The storage capacitor the harvest objective simulates. */
     harvest: z.object({ capacitanceF: z.number().positive().default(100e-6), maxV: z.number().positive().default(3.3), brownOutV: z.number().positive().default(1.8) }).strict().default({ capacitanceF: 100e-6, maxV: 3.3, brownOutV: 1.8 }),
   }).strict(),
-  fineTune: stage(1, 0.0005).extend({ winners: z.number().int().min(1).max(20).default(3), lossWeights: z.array(z.number().min(0)).optional() }).default({ epochs: 1, batchSize: 64, learningRate: 0.0005, lrDecay: 1, winners: 3 }),
+  fineTune: stage(1, 0.0005).extend({
+    winners: z.number().int().min(1).max(20).default(3), lossWeights: z.array(z.number().min(0)).optional(), distill: Distill.optional(),
+    /** Prune the winner gradually (cubic ramp over `rampEpochs`, masks re-derived every `maskEvery` batches) instead of under the supernet's masks. */
+    gradual: z.object({ rampEpochs: z.number().positive(), maskEvery: count.default(50) }).strict().optional(),
+  }).default({ epochs: 1, batchSize: 64, learningRate: 0.0005, lrDecay: 1, winners: 3 }),
 }).strict();
 
 export type SearchConfig = z.infer<typeof SearchConfig>;
@@ -75,6 +82,7 @@ export function parseSearchConfig(text: string, source: string): SearchConfig {
     if (!(k in DEFAULT_POLICY)) throw new EveError('CONFIG_INVALID', `${source}: search.space.policy.${k}: not a mode-policy parameter (${Object.keys(DEFAULT_POLICY).join(', ')})`);
   }
   if (c.search.harvest.brownOutV >= c.search.harvest.maxV) throw new EveError('CONFIG_INVALID', `${source}: search.harvest: brownOutV ${c.search.harvest.brownOutV} V must be below maxV ${c.search.harvest.maxV} V`);
+  if (c.fineTune.gradual && c.fineTune.gradual.rampEpochs > c.fineTune.epochs) throw new EveError('CONFIG_INVALID', `${source}: fineTune.gradual.rampEpochs (${c.fineTune.gradual.rampEpochs}) exceeds fineTune.epochs (${c.fineTune.epochs})`);
   const base = dirname(resolve(source));
   if (c.network.endsWith('.json')) c.network = resolve(base, c.network);
   if (c.data.source === 'files') {
