@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Backoff } from './backoff.js';
 import { SeqGapCounter } from './seq-gaps.js';
 import { InfluxV1Writer } from './influx-v1-writer.js';
+import { TopicCache } from './topic-cache.js';
 
 describe('Backoff', () => {
   it('grows exponentially up to the cap, jittered by the injected randomness', () => {
@@ -36,5 +37,17 @@ describe('InfluxV1Writer', () => {
   it('calls an unreachable server retriable', async () => {
     const w = new InfluxV1Writer({ url: 'http://127.0.0.1:1', db: 'x', timeoutMs: 2000 });
     await expect(w.write(['m f=1 1'])).rejects.toMatchObject({ code: 'INFLUX_UNREACHABLE', retriable: true });
+  });
+});
+
+describe('TopicCache', () => {
+  it('answers as parseTopic does, for EVE topics and others, and stays within its bound', () => {
+    const c = new TopicCache(2);
+    for (let round = 0; round < 2; round++) {
+      expect(c.parse('eve/v1/lab1/b0/telemetry')).toEqual({ bench: 'lab1', board: 'b0', kind: 'telemetry' });
+      expect(c.parse('eve/v1/lab1/b0/nonsense')).toBeUndefined();
+      expect(c.parse('other/topic')).toBeUndefined();
+    }
+    expect(c.parse('eve/v1/lab2/b1/event')).toEqual({ bench: 'lab2', board: 'b1', kind: 'event' });
   });
 });

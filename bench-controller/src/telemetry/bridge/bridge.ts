@@ -42,6 +42,8 @@ export function bridgeClientOptions(m: BridgeMqttOptions, name = 'bridge'): ICli
     ca: m.ca,
     connectTimeout: 5000,
     reconnectPeriod: 500,
+    // MQTT.js traces every packet through `debug` (some twenty calls each) unless given a logger
+    log: () => {},
   };
 }
 
