@@ -6,7 +6,7 @@
  * row says why (`tieByConstruction`), so a tie is never mistaken for a policy that did its best.
  */
 import { bundledTraces } from '../harvest/bundled.js';
-import { DEFAULT_POLICY, selectMode, singleModelPolicy, type ModeCost } from '../policy/mode-policy.js';
+import { DEFAULT_POLICY, selectMode, singleModelPolicy, undominated, type ModeCost, type PolicyOptions } from '../policy/mode-policy.js';
 import { simulateIntermittent, type StorageSpec } from '../policy/intermittent-sim.js';
 
 type Policies<T> = { multiMode: T; densestOnly: T; sparsestOnly: T; denseUnpruned: T };
@@ -46,13 +46,13 @@ export function scenarioStorage(s: PolicyScenario): StorageSpec {
   return { capacitanceF: s.capacitanceF, maxV: 3.3, brownOutV: 1.8 };
 }
 
-export function policyTable(modes: ModeCost[], dense: ModeCost, sleepPowerW: number, scenario: PolicyScenario): PolicyRow[] {
+export function policyTable(modes: ModeCost[], dense: ModeCost, sleepPowerW: number, scenario: PolicyScenario, options: PolicyOptions = DEFAULT_POLICY): PolicyRow[] {
   const storage = scenarioStorage(scenario);
   const periodS = scenario.periodS;
   const sparsest = modes.length - 1;
   return bundledTraces().map((trace) => {
     const run = (m: ModeCost[], policy: typeof selectMode) =>
-      simulateIntermittent({ trace, storage, modes: m, periodS, sleepPowerW, policy, options: DEFAULT_POLICY });
+      simulateIntermittent({ trace, storage, modes: m, periodS, sleepPowerW, policy, options });
     const r = { multiMode: run(modes, selectMode), densestOnly: run(modes, singleModelPolicy(0)), sparsestOnly: run(modes, singleModelPolicy(sparsest)), denseUnpruned: run([dense], singleModelPolicy(0)) };
     const perHour = mapPolicies(r, (x) => x.correctPerHour);
     const baselines = Math.max(perHour.densestOnly, perHour.sparsestOnly, perHour.denseUnpruned);
@@ -69,16 +69,17 @@ export function policyTable(modes: ModeCost[], dense: ModeCost, sleepPowerW: num
 }
 
 /**
- * The reasons a strict win is impossible: fewer than two modes fit the capacitor (multi-mode has
- * nothing to choose from); the sparsest mode, the best accuracy per joule, wastes no energy (every
- * harvested joule already buys the most answers, so there is nothing to spend on accuracy); or
- * the densest mode, the most accurate, answers every request.
+ * The reasons a strict win is impossible: fewer than two modes worth running (none costlier and
+ * less accurate than another) fit the capacitor, so multi-mode has nothing to choose from; the
+ * sparsest mode, the best accuracy per joule, wastes no energy (every harvested joule already buys
+ * the most answers, so there is nothing to spend on accuracy); or the densest mode, the most
+ * accurate, answers every request.
  */
 export function tieByConstruction(modes: readonly ModeCost[], storage: StorageSpec, sparsestClippedJ: number, densestAnswersAll: boolean): string | null {
   const usable = 0.5 * storage.capacitanceF * (storage.maxV ** 2 - storage.brownOutV ** 2) - DEFAULT_POLICY.reserveJ;
-  const fit = modes.filter((m) => m.energyJ <= usable).length;
+  const fit = undominated(modes, modes.map((_, k) => k)).filter((k) => modes[k]!.energyJ <= usable).length;
   if (fit === 0) return 'no mode fits the capacitor';
-  if (fit === 1) return 'only one mode fits the capacitor';
+  if (fit === 1) return 'only one mode worth running fits the capacitor';
   const ratio = (m: ModeCost) => m.accuracy / m.energyJ;
   const s = modes[modes.length - 1]!;
   if (sparsestClippedJ === 0 && modes.every((m) => ratio(m) <= ratio(s))) return 'sparsest only clips no energy';
@@ -98,7 +99,9 @@ export function formatPolicyTable(rows: readonly PolicyRow[]): string[] {
   const lines = ['trace           multi-mode  densest only  sparsest only  dense unpruned  clipped mJ (multi/densest/sparsest/dense)  verdict'];
   for (const r of rows) {
     const margin = r.multiMode - Math.max(r.densestOnly, r.sparsestOnly, r.denseUnpruned);
-    const verdict = r.multiModeWins ? `win (+${margin.toFixed(2)})` : r.tieByConstruction ? `tie by construction: ${r.tieByConstruction}` : 'NOT A WIN';
+    const verdict = r.multiModeWins ? `win (+${margin.toFixed(2)})`
+      : margin < 0 ? `LOSS (${margin.toFixed(2)})`
+      : r.tieByConstruction ? `tie by construction: ${r.tieByConstruction}` : 'tie, not a win';
     const clipped = `${mj(r.clippedJ.multiMode)} / ${mj(r.clippedJ.densestOnly)} / ${mj(r.clippedJ.sparsestOnly)} / ${mj(r.clippedJ.denseUnpruned)}`;
     lines.push(`${r.trace.padEnd(14)} ${n(r.multiMode, 11)} ${n(r.densestOnly, 13)} ${n(r.sparsestOnly, 14)} ${n(r.denseUnpruned, 15)}  ${clipped.padEnd(42)} ${verdict}`);
   }
