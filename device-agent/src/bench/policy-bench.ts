@@ -6,7 +6,7 @@
  * Writes bench/results/policy.json.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { EveError } from '../errors/eve-error.js';
 import type { ModeCost } from '../policy/mode-policy.js';
@@ -22,7 +22,8 @@ interface RecordedNetwork {
 
 function main() {
   const root = join(dirname(fileURLToPath(import.meta.url)), '../../..');
-  const source = process.argv[2] ?? join(root, 'bench/results/runtime.json');
+  // a relative path is the caller's: npm runs the script in device-agent/ and says where it was called from
+  const source = process.argv[2] === undefined ? join(root, 'bench/results/runtime.json') : resolve(process.env.INIT_CWD ?? process.cwd(), process.argv[2]);
   const run = JSON.parse(readFileSync(source, 'utf8')) as { date?: string; networks?: RecordedNetwork[] };
   const priced = (run.networks ?? []).filter((n) => n.policyModeCosts !== undefined);
   if (priced.length === 0) throw new EveError('BENCH_NO_PRICED_MODES', `${source} has no policyModeCosts: it is not from a run on trained models`);

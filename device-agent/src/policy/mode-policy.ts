@@ -1,17 +1,22 @@
 /**
  * The energy-aware mode policy: a pure function from what the board knows — energy stored in its
  * capacitor and how much it holds, an estimate of harvested power, each mode's cost and accuracy,
- * the time until the next request — to the mode to run now, or null to skip this request.
+ * the time until the next request, its record of how often its full capacitor ran empty — to the
+ * mode to run now, or null to skip this request.
  *
- * It picks the mode with the most expected correct answers over a short horizon. A joule is worth
- * the best accuracy per joule any mode offers (what it would buy if saved for a later request),
- * except a joule a full capacitor would clip before the horizon ends, which is worth nothing. So
- * the base choice is the mode with the best accuracy per joule (the sparsest, for nested modes),
- * and a denser mode is chosen only when the extra energy it costs would otherwise have been
- * clipped: when energy is scarce every joule goes to the mode that answers most requests, when it
- * is plentiful the surplus buys accuracy. Moving to a costlier mode than the previous one needs
- * `hysteresis` more clipped energy than it costs, so noise in the estimate does not make it flap;
- * moving down needs no margin.
+ * It picks the mode with the most expected correct answers. A mode that costs at least as much as
+ * another and is not more accurate is never run. A joule is worth the best accuracy per joule any
+ * mode offers (what it would buy if saved for a later request), except a joule a full capacitor
+ * would clip before the upgrade is repaid (within the horizon), which is worth nothing — unless the
+ * supply drops before then, and the joule was needed after all. So the base choice is the mode with
+ * the best accuracy per joule (the sparsest, for nested modes), and a denser mode is chosen only
+ * when its accuracy gain exceeds the expected value of the energy it borrows: the part no clipping
+ * would repay, plus the clipped part times the chance of a drop before repayment, estimated from
+ * the board's own record (drain-record.ts). When energy is scarce every joule goes to the mode that
+ * answers most requests; when it is plentiful and the supply has proven steady, the surplus buys
+ * accuracy; a gain of a tenth of a point is not worth a whole answer's energy at any real risk.
+ * Moving to a costlier mode than the previous one needs `hysteresis` more clipped energy than it
+ * costs, so noise in the estimate does not make it flap; moving down needs no margin.
  */
 import { EveError } from '../errors/eve-error.js';
 import { drainProbability, type DrainRecord } from './drain-record.js';
