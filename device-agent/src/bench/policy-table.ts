@@ -42,6 +42,13 @@ export const POLICY_SCENARIOS: PolicyScenario[] = [
   { name: '1 request/5 s, 1 mF', periodS: 5, capacitanceF: 1e-3 },
 ];
 
+/**
+ * A wider grid, to see how far "never loses" holds beyond the scenarios above: 100 µF, 470 µF and
+ * 1 mF at one request every 1, 2, 5 and 10 s (`npm run bench:policy -w device-agent -- --extended`).
+ */
+export const EXTENDED_SCENARIOS: PolicyScenario[] = [100e-6, 470e-6, 1e-3].flatMap((capacitanceF) =>
+  [1, 2, 5, 10].map((periodS) => ({ name: `1 request/${periodS === 1 ? '' : `${periodS} `}s, ${capacitanceF < 1e-3 ? `${Math.round(capacitanceF * 1e6)} µF` : '1 mF'}`, periodS, capacitanceF })));
+
 export function scenarioStorage(s: PolicyScenario): StorageSpec {
   return { capacitanceF: s.capacitanceF, maxV: 3.3, brownOutV: 1.8 };
 }
