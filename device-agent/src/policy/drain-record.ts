@@ -36,9 +36,9 @@ export function observeStorage(prev: DrainRecord, period: { full: boolean; ranEm
  * The chance that a request served at a full capacitor is the last one before a drain, planned
  * with `margin` standard deviations of caution: the posterior of a uniform prior after the record
  * is Beta(drains + 1, fullPeriods - drains + 1), whose mean (drains + 1) / (fullPeriods + 2) is
- * Laplace's rule of succession. An upgrade buys a little accuracy against a whole answer's energy,
- * so planning with the mean alone loses whenever the few first upgrades are unlucky; one standard
- * deviation of margin makes the board wait for evidence in proportion to how little it has.
+ * Laplace's rule of succession. The policy plans with the mean by default; a margin makes a board
+ * wait for evidence in proportion to how little it has (a risk-averse choice, searchable as
+ * `drainMargin`).
  */
 export function drainProbability(r: DrainRecord, margin: number): number {
   const n = r.fullPeriods + 2;

@@ -71,16 +71,20 @@ describe('mode policy', () => {
   });
 
   it('weighs an upgrade against the chance that the supply drops before the clipped energy repays it', () => {
-    const full = { ...base, storedEnergyJ: capacityJ, harvestPowerW: 1e-3 };
+    // full, 23.9 µJ a request clipped after the sparsest mode: mode 1's 9.1 µJ extra is back in 0.38
+    // of a period, mode 0's 63.7 µJ in 2.7 periods
+    const full = { ...base, storedEnergyJ: capacityJ, harvestPowerW: 40e-6 };
     // a supply that never dropped: the densest mode is free
     expect(selectMode(full)).toBe(0);
     // no history: as likely to drop as not, so no upgrade is worth its energy
     expect(selectMode({ ...full, drainRecord: EMPTY_DRAIN_RECORD })).toBe(2);
-    // ran empty 5 times in 1,000 full requests (under 1 % with the margin): mode 1's 1.5 points are worth
-    // risking its 9.1 µJ extra (0.54 answers' worth), mode 0's 1.9 points are not worth its 63.7 µJ (3.8)
+    // ran empty 5 times in 1,000 full requests: mode 1's 1.5 points are worth risking its 9.1 µJ for
+    // 0.38 of a period; mode 0's 1.9 points are not worth 63.7 µJ (3.8 answers) for 2.7 periods
     expect(selectMode({ ...full, drainRecord: { fullPeriods: 1000, drains: 5, armed: true } })).toBe(1);
-    // 50 in 1,000: not even mode 1
-    expect(selectMode({ ...full, drainRecord: { fullPeriods: 1000, drains: 50, armed: true } })).toBe(2);
+    // 200 in 1,000: not even mode 1
+    expect(selectMode({ ...full, drainRecord: { fullPeriods: 1000, drains: 200, armed: true } })).toBe(2);
+    // the same risky record, but an inflow that repays mode 1 within a hundredth of a period
+    expect(selectMode({ ...full, harvestPowerW: 1e-3, drainRecord: { fullPeriods: 1000, drains: 200, armed: true } })).toBe(1);
   });
 
   it('never picks a mode slower than the deadline', () => {

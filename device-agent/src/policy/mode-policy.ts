@@ -11,8 +11,8 @@
  * supply drops before then, and the joule was needed after all. So the base choice is the mode with
  * the best accuracy per joule (the sparsest, for nested modes), and a denser mode is chosen only
  * when its accuracy gain exceeds the expected value of the energy it borrows: the part no clipping
- * would repay, plus the clipped part times the chance of a drop before repayment, estimated from
- * the board's own record (drain-record.ts). When energy is scarce every joule goes to the mode that
+ * would repay, plus the clipped part times the chance of a drop before the capacitor is full again,
+ * estimated from the board's own record (drain-record.ts). When energy is scarce every joule goes to the mode that
  * answers most requests; when it is plentiful and the supply has proven steady, the surplus buys
  * accuracy; a gain of a tenth of a point is not worth a whole answer's energy at any real risk.
  * Moving to a costlier mode than the previous one needs `hysteresis` more clipped energy than it
@@ -57,12 +57,13 @@ export interface PolicyOptions {
   harvestMeanS: number;
   /**
    * Standard deviations of caution added to the estimated chance that the supply drops before an
-   * upgrade is repaid (drain-record.ts): 0 plans with the mean, more waits for more evidence.
+   * upgrade is repaid (drain-record.ts): 0 (the default) plans with the posterior mean, more waits
+   * for more evidence.
    */
   drainMargin: number;
 }
 
-export const DEFAULT_POLICY: PolicyOptions = { reserveJ: 20e-6, horizonPeriods: 8, hysteresis: 0.1, harvestMeanS: 60, drainMargin: 1 };
+export const DEFAULT_POLICY: PolicyOptions = { reserveJ: 20e-6, horizonPeriods: 8, hysteresis: 0.1, harvestMeanS: 60, drainMargin: 0 };
 
 export function selectMode(i: PolicyInput): number | null {
   const { modes, options: o } = i;
@@ -110,17 +111,20 @@ function netInflowPerPeriod(i: PolicyInput, base: ModeCost): number {
  * The expected energy an upgrade really costs, in joules that could have bought answers: the part
  * of `need` (its `extra` energy over the base, with the hysteresis margin) that a full capacitor
  * would not clip while the inflow repays it, plus the clipped part of `extra` weighted by the
- * chance that the supply drops before it is repaid (1 - (1 - pDrain)^periods). Only a repayment
- * within the horizon counts as clipped. Looking no further than the repayment keeps the capacitor
- * within about one period's inflow of full, so a sudden drop in harvest finds it nearly as full as
- * a policy that never upgraded would.
+ * chance that the supply drops while the capacitor is still below where it would have been:
+ * 1 - (1 - pDrain)^exposure, where the exposure is the time, in periods, the inflow takes to fill
+ * the capacitor again after the upgrade (a fraction of a period when the inflow is large). Only a
+ * repayment within the horizon counts as clipped. Looking no further than the repayment keeps the
+ * capacitor within about one period's inflow of full, so a sudden drop in harvest finds it nearly
+ * as full as a policy that never upgraded would.
  */
 function expectedCostJ(i: PolicyInput, inflow: number, need: number, extra: number, pDrain: number): number {
   if (inflow <= 0) return need;
   const periods = Math.ceil(need / inflow);
   if (periods > i.options.horizonPeriods) return need;
   const clipped = Math.min(need, Math.max(0, i.storedEnergyJ + periods * inflow - i.capacityJ));
-  const risk = 1 - (1 - pDrain) ** periods;
+  const exposure = Math.min(periods, (i.capacityJ - i.storedEnergyJ + extra) / inflow);
+  const risk = 1 - (1 - pDrain) ** exposure;
   return need - clipped + risk * Math.min(extra, clipped);
 }
 
