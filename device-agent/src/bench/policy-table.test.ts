@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { POLICY_SCENARIOS, policyTable, tieByConstruction, scenarioStorage } from './policy-table.js';
+import { POLICY_SCENARIOS, policyTable, tieByConstruction, scenarioStorage, upgradeGainPerJ } from './policy-table.js';
 import { simulateIntermittent } from '../policy/intermittent-sim.js';
 import { DEFAULT_POLICY, selectMode } from '../policy/mode-policy.js';
 import { bundledTraces } from '../harvest/bundled.js';
@@ -66,6 +66,19 @@ describe('mode-policy table', () => {
     expect(indoor.clippedJ.sparsestOnly).toBeGreaterThan(0);
     expect(indoor.clippedJ.multiMode).toBeLessThan(indoor.clippedJ.sparsestOnly);
     expect(indoor.multiModeWins).toBe(true);
+  });
+
+  it('bounds what any policy could gain by the energy sparsest only clips', () => {
+    const { modes, dense } = priced(TRAINED, 'lenet-300-100');
+    // mode 1 is the best upgrade; mode 0 is dominated by it
+    expect(upgradeGainPerJ(modes)).toBeCloseTo((modes[1]!.accuracy - modes[2]!.accuracy) / (modes[1]!.energyJ - modes[2]!.energyJ), 9);
+    for (const scenario of POLICY_SCENARIOS) {
+      for (const r of policyTable(modes, dense, SLEEP_W, scenario)) {
+        expect(r.multiMode - r.sparsestOnly, `${scenario.name}, ${r.trace}`).toBeLessThanOrEqual(r.atStakePerHour + 1e-9);
+        if (r.clippedJ.sparsestOnly === 0) expect(r.atStakePerHour).toBe(0);
+      }
+    }
+    expect(upgradeGainPerJ([modes[2]!])).toBe(0);
   });
 
   it('names the ties no policy could break', () => {

@@ -17,6 +17,11 @@ export interface PolicyRow extends Policies<number> {
   /** Harvested energy each policy lost because the capacitor was full, joules. */
   clippedJ: Policies<number>;
   harvestedJ: number;
+  /**
+   * The most any policy could gain over sparsest only, correct answers per hour, even knowing the
+   * future: all the energy sparsest only clips spent on the best upgrade (`upgradeGainPerJ`).
+   */
+  atStakePerHour: number;
   /** multiMode above every baseline. */
   multiModeWins: boolean;
   /** Why no policy can beat the best baseline in this row, or null when one could. */
@@ -69,6 +74,7 @@ export function policyTable(modes: ModeCost[], dense: ModeCost, sleepPowerW: num
       ...perHour,
       clippedJ: mapPolicies(r, (x) => x.clippedJ),
       harvestedJ: r.multiMode.harvestedJ,
+      atStakePerHour: upgradeGainPerJ(modes) * r.sparsestOnly.clippedJ / r.sparsestOnly.hours,
       multiModeWins: perHour.multiMode > baselines,
       tieByConstruction: tieByConstruction(modes, storage, r.sparsestOnly.clippedJ, r.densestOnly.completed === r.densestOnly.requests),
     };
@@ -95,6 +101,16 @@ export function tieByConstruction(modes: readonly ModeCost[], storage: StorageSp
   return null;
 }
 
+/** The most accuracy a joule spent on top of the sparsest mode buys, over the modes worth running. */
+export function upgradeGainPerJ(modes: readonly ModeCost[]): number {
+  const s = modes[modes.length - 1]!;
+  const gains = undominated(modes, modes.map((_, k) => k))
+    .map((k) => modes[k]!)
+    .filter((m) => m.energyJ > s.energyJ && m.accuracy > s.accuracy)
+    .map((m) => (m.accuracy - s.accuracy) / (m.energyJ - s.energyJ));
+  return Math.max(0, ...gains);
+}
+
 function mapPolicies<A, B>(p: Policies<A>, f: (a: A) => B): Policies<B> {
   return { multiMode: f(p.multiMode), densestOnly: f(p.densestOnly), sparsestOnly: f(p.sparsestOnly), denseUnpruned: f(p.denseUnpruned) };
 }
@@ -103,14 +119,14 @@ function mapPolicies<A, B>(p: Policies<A>, f: (a: A) => B): Policies<B> {
 export function formatPolicyTable(rows: readonly PolicyRow[]): string[] {
   const n = (v: number, w: number) => v.toFixed(1).padStart(w);
   const mj = (v: number) => (v * 1e3).toFixed(1);
-  const lines = ['trace           multi-mode  densest only  sparsest only  dense unpruned  clipped mJ (multi/densest/sparsest/dense)  verdict'];
+  const lines = ['trace           multi-mode  densest only  sparsest only  dense unpruned  clipped mJ (multi/densest/sparsest/dense)  at stake  verdict'];
   for (const r of rows) {
     const margin = r.multiMode - Math.max(r.densestOnly, r.sparsestOnly, r.denseUnpruned);
     const verdict = r.multiModeWins ? `win (+${margin.toFixed(2)})`
       : margin < 0 ? `LOSS (${margin.toFixed(2)})`
       : r.tieByConstruction ? `tie by construction: ${r.tieByConstruction}` : 'tie, not a win';
     const clipped = `${mj(r.clippedJ.multiMode)} / ${mj(r.clippedJ.densestOnly)} / ${mj(r.clippedJ.sparsestOnly)} / ${mj(r.clippedJ.denseUnpruned)}`;
-    lines.push(`${r.trace.padEnd(14)} ${n(r.multiMode, 11)} ${n(r.densestOnly, 13)} ${n(r.sparsestOnly, 14)} ${n(r.denseUnpruned, 15)}  ${clipped.padEnd(42)} ${verdict}`);
+    lines.push(`${r.trace.padEnd(14)} ${n(r.multiMode, 11)} ${n(r.densestOnly, 13)} ${n(r.sparsestOnly, 14)} ${n(r.denseUnpruned, 15)}  ${clipped.padEnd(42)} ${n(r.atStakePerHour, 8)}  ${verdict}`);
   }
   return lines;
 }
