@@ -12,9 +12,10 @@
  * the best accuracy per joule (the sparsest, for nested modes), and a denser mode is chosen only
  * when its accuracy gain exceeds the expected value of the energy it borrows: the part no clipping
  * would repay, plus the clipped part times the chance of a drop before the capacitor is full again,
- * estimated from the board's own record (drain-record.ts). When energy is scarce every joule goes to the mode that
- * answers most requests; when it is plentiful and the supply has proven steady, the surplus buys
- * accuracy; a gain of a tenth of a point is not worth a whole answer's energy at any real risk.
+ * estimated from the board's own record (drain-record.ts). When energy is scarce every joule goes
+ * to the mode that answers most requests; when it is plentiful and the supply has proven steady,
+ * the surplus buys accuracy; a gain of a tenth of a point is not worth a whole answer's energy at
+ * any real risk.
  * Moving to a costlier mode than the previous one needs `hysteresis` more clipped energy than it
  * costs, so noise in the estimate does not make it flap; moving down needs no margin.
  */
