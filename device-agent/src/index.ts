@@ -29,6 +29,7 @@ export * from './harvest/bundled.js';
 export * from './policy/mode-policy.js';
 export * from './policy/intermittent-sim.js';
 export * from './policy/harvest-estimate.js';
+export * from './policy/drain-record.js';
 export * from './protocol/energyrunner-agent.js';
 export * from './format/int8-section.js';
 export * from './quant/fixed-point.js';

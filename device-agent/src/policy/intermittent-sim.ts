@@ -10,6 +10,7 @@ import type { HarvestTrace } from '../harvest/trace.js';
 import { powerAt } from '../harvest/trace.js';
 import type { ModeCost, PolicyInput, PolicyOptions } from './mode-policy.js';
 import { observeHarvest, plannedHarvestW, type HarvestEstimate } from './harvest-estimate.js';
+import { EMPTY_DRAIN_RECORD, observeStorage, type DrainRecord } from './drain-record.js';
 
 export interface StorageSpec {
   capacitanceF: number;
@@ -53,11 +54,15 @@ export function simulateIntermittent(o: SimOptions): SimReport {
   };
   // the board estimates harvest from the power over past periods (what an ADC on the harvester shows)
   let estimate: HarvestEstimate = observeHarvest(null, powerAt(o.trace, 0), o.periodS, o.options.harvestMeanS);
+  // and counts how often its capacitor ran empty after having been full
+  let drainRecord: DrainRecord = EMPTY_DRAIN_RECORD;
   for (let t = 0; t + o.periodS <= duration; t += o.periodS) {
     r.requests++;
+    const clippedBefore = r.clippedJ;
+    let served = false;
     const choice = o.policy({
       storedEnergyJ: e, capacityJ: eMax, harvestPowerW: plannedHarvestW(estimate), sleepPowerW: o.sleepPowerW,
-      modes: o.modes, deadlineS: o.periodS, previousMode: prev, options: o.options,
+      modes: o.modes, deadlineS: o.periodS, previousMode: prev, drainRecord, options: o.options,
     });
     let busy = 0;
     if (choice !== null) {
@@ -71,6 +76,7 @@ export function simulateIntermittent(o: SimOptions): SimReport {
         r.perMode[choice]!++;
         prev = choice;
         busy = m.latencyS;
+        served = true;
       } else {
         e = 0; // brown-out: the work is lost and the capacitor is empty
       }
@@ -80,7 +86,10 @@ export function simulateIntermittent(o: SimOptions): SimReport {
     e = Math.max(0, store(e + integrate(o.trace, start, end) - o.sleepPowerW * (end - start)));
     const periodJ = integrate(o.trace, t, end);
     r.harvestedJ += periodJ;
-    estimate = observeHarvest(estimate, periodJ / o.periodS, o.periodS, o.options.harvestMeanS);
+    // the latest sample: the power in the trace's last step of the period
+    const nowW = powerAt(o.trace, Math.max(t, end - o.trace.stepS));
+    estimate = observeHarvest(estimate, periodJ / o.periodS, o.periodS, o.options.harvestMeanS, nowW);
+    drainRecord = observeStorage(drainRecord, { full: r.clippedJ > clippedBefore, ranEmpty: !served });
   }
   r.correctPerHour = r.hours > 0 ? r.correct / r.hours : 0;
   return r;

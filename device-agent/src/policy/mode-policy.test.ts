@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_POLICY, selectMode, singleModelPolicy, type ModeCost, type PolicyInput } from './mode-policy.js';
+import { DEFAULT_POLICY, selectMode, singleModelPolicy, undominated, type ModeCost, type PolicyInput } from './mode-policy.js';
 import { simulateIntermittent, type StorageSpec } from './intermittent-sim.js';
 import { bundledTraces } from '../harvest/bundled.js';
 import { isEveError } from '../errors/eve-error.js';
+import { EMPTY_DRAIN_RECORD, type DrainRecord } from './drain-record.js';
 
 // per-mode costs and accuracies measured by `npm run demo` on the virtual STM32L476 (BENCHMARKS.md)
 const modes: ModeCost[] = [
@@ -12,10 +13,12 @@ const modes: ModeCost[] = [
 ];
 const dense: ModeCost[] = [{ energyJ: 122.8e-6, latencyS: 5553e-6, accuracy: 0.968 }];
 const storage: StorageSpec = { capacitanceF: 100e-6, maxV: 3.3, brownOutV: 1.8 };
+// a supply that has stayed up for a million full-capacitor requests: clipped energy is as good as certain
+const SETTLED: DrainRecord = { fullPeriods: 1e6, drains: 0, armed: true };
 
 describe('mode policy', () => {
   const capacityJ = 300e-6;
-  const base: PolicyInput = { storedEnergyJ: 0, capacityJ, harvestPowerW: 0, sleepPowerW: 0, modes, deadlineS: 1, previousMode: null, options: DEFAULT_POLICY };
+  const base: PolicyInput = { storedEnergyJ: 0, capacityJ, harvestPowerW: 0, sleepPowerW: 0, modes, deadlineS: 1, previousMode: null, drainRecord: SETTLED, options: DEFAULT_POLICY };
 
   it('spends scarce energy on the mode with the best accuracy per joule, though the store would pay for a denser one', () => {
     // half full, harvest below what even the sparsest mode draws per request
@@ -53,6 +56,35 @@ describe('mode policy', () => {
     const reversed = [...modes].reverse();
     expect(selectMode({ ...base, modes: reversed, storedEnergyJ: 150e-6, harvestPowerW: 10e-6 })).toBe(0);
     expect(selectMode({ ...base, modes: reversed, storedEnergyJ: capacityJ, harvestPowerW: 1e-3 })).toBe(2);
+  });
+
+  it('never runs a mode costlier and not more accurate than another', () => {
+    // the trained LeNet-300-100's modes (BENCHMARKS.md): the densest is less accurate than the middle one
+    const trained: ModeCost[] = [
+      { energyJ: 367.8e-6, latencyS: 15.3e-3, accuracy: 0.979 },
+      { energyJ: 149.7e-6, latencyS: 6.2e-3, accuracy: 0.984 },
+      { energyJ: 62.8e-6, latencyS: 2.6e-3, accuracy: 0.975 },
+    ];
+    expect(undominated(trained, [0, 1, 2])).toEqual([1, 2]);
+    expect(undominated([modes[0]!, { ...modes[1]!, accuracy: modes[0]!.accuracy }], [0, 1])).toEqual([1]);
+    expect(selectMode({ ...base, modes: trained, capacityJ: 3.8e-3, storedEnergyJ: 3.8e-3, harvestPowerW: 1 })).toBe(1);
+  });
+
+  it('weighs an upgrade against the chance that the supply drops before the clipped energy repays it', () => {
+    // full, 23.9 µJ a request clipped after the sparsest mode: mode 1's 9.1 µJ extra is back in 0.38
+    // of a period, mode 0's 63.7 µJ in 2.7 periods
+    const full = { ...base, storedEnergyJ: capacityJ, harvestPowerW: 40e-6 };
+    // a supply that never dropped: the densest mode is free
+    expect(selectMode(full)).toBe(0);
+    // no history: as likely to drop as not, so no upgrade is worth its energy
+    expect(selectMode({ ...full, drainRecord: EMPTY_DRAIN_RECORD })).toBe(2);
+    // ran empty 5 times in 1,000 full requests: mode 1's 1.5 points are worth risking its 9.1 µJ for
+    // 0.38 of a period; mode 0's 1.9 points are not worth 63.7 µJ (3.8 answers) for 2.7 periods
+    expect(selectMode({ ...full, drainRecord: { fullPeriods: 1000, drains: 5, armed: true } })).toBe(1);
+    // 200 in 1,000: not even mode 1
+    expect(selectMode({ ...full, drainRecord: { fullPeriods: 1000, drains: 200, armed: true } })).toBe(2);
+    // the same risky record, but an inflow that repays mode 1 within a hundredth of a period
+    expect(selectMode({ ...full, harvestPowerW: 1e-3, drainRecord: { fullPeriods: 1000, drains: 200, armed: true } })).toBe(1);
   });
 
   it('never picks a mode slower than the deadline', () => {
