@@ -18,7 +18,8 @@ writeFileSync(config, [
   'data: { source: mnist, trainCount: 1500, valCount: 300, testCount: 300 }',
   'training: { epochs: 1, learningRate: 0.002 }',
   'supernet: { epochs: 1, trainCount: 1000 }',
-  `search: { strategy: evolution, budget: ${BUDGET}, accuracyImages: 200, maxDrop: [5, 10, 20] }`,
+  // the full co-exploration space, so resume also covers journaled genomes and decoder rejections
+  `search: { strategy: nsga2, budget: ${BUDGET}, accuracyImages: 200, maxDrop: [5, 10, 20], space: { granularities: [unstructured, block1x4, channel], numberFormats: [float32, int8], policy: { reserveJ: [0.00001, 0.00004] } }, objective: harvest }`,
   'fineTune: { epochs: 1, trainCount: 1000, winners: 2 }',
 ].join('\n'));
 
@@ -67,6 +68,13 @@ describe('eve search', () => {
     const report = JSON.parse(readFileSync(join(out, 'search.json'), 'utf8'));
     expect(report.evaluations).toHaveLength(BUDGET);
     expect(report.evaluations.every((e: { costSource: string }) => e.costSource === 'predicted')).toBe(true);
+    // the configured space reached every candidate, and whatever the decoder refused says why
+    for (const e of report.evaluations as Array<{ candidate: { numberFormat: string; granularity: string[]; policy: { reserveJ: number } }; rejected?: { constraint: string }; modes: unknown[] }>) {
+      expect(['float32', 'int8']).toContain(e.candidate.numberFormat);
+      expect(e.candidate.granularity).toHaveLength(3);
+      expect([1e-5, 4e-5]).toContain(e.candidate.policy.reserveJ);
+      if (e.rejected) expect(e.modes).toEqual([]);
+    }
     expect(report.front.length).toBeGreaterThan(0);
     expect(report.winner.modes).toHaveLength(3);
     expect(readdirSync(out).filter((f) => f.endsWith('.eve')).length).toBe(report.frontPackages.length);
