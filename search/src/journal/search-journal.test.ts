@@ -79,6 +79,28 @@ describe('durable search', () => {
     expect(() => SearchJournal.open(corrupt, 'run', true)).toThrow(expect.objectContaining({ code: 'JOURNAL_CORRUPT' }));
   });
 
+  it('resumes a journal written before genomes were recorded, re-encoding each candidate', async () => {
+    const path = join(dir, 'no-genomes.jsonl');
+    const j = SearchJournal.open(path, 'run', false);
+    await runSearch({ space, strategy: evo(5), evaluator: counting(), budget: 8, score, journal: j });
+    j.close();
+    const lines = readFileSync(path, 'utf8').trim().split('\n').map((l) => {
+      const r = JSON.parse(l) as Record<string, unknown>;
+      delete r['genome'];
+      delete r['snapshot'];
+      return JSON.stringify(r);
+    });
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const straight = await runSearch({ space, strategy: evo(5), evaluator: counting(), budget: 12, score });
+    const k = SearchJournal.open(path, 'run', true);
+    expect(k.records.every((r) => r.genome === undefined)).toBe(true);
+    const more = counting();
+    const r = await runSearch({ space, strategy: evo(5), evaluator: more, budget: 12, score, journal: k });
+    k.close();
+    expect(more.calls).toHaveLength(4);
+    expect(r.history.map((h) => space.key(h.genome))).toEqual(straight.history.map((h) => space.key(h.genome)));
+  });
+
   it('restores a strategy from its snapshot instead of replaying it', async () => {
     const path = join(dir, 'snap.jsonl');
     const calls: string[] = [];
