@@ -65,7 +65,11 @@ export function rowPrefixSparseI8(
   }
 }
 
-/** Dense conv: kernelH contiguous dot products per output, no index (see conv-kernels.ts). */
+/**
+ * Dense conv: kernelH contiguous dot products per output, no index (see conv-kernels.ts). The loop
+ * nest mirrors the float32 one on purpose: one function over both array types would make V8's
+ * element loads polymorphic in the hottest loop, which is what the int8 path exists to avoid.
+ */
 export function convDenseI8(w: Int8Array, p: Int8Row, x: Int8Array, y: Int8Array, g: ConvGeometry, lo: number): void {
   const { inW, inC, outH, outW, outC, cols, kernelH } = g;
   const span = cols / kernelH;
