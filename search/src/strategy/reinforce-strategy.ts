@@ -7,7 +7,9 @@
  * sparsities below the same layer's in the previous mode, are masked out, so every sample nests. After each evaluation the
  * controller takes one gradient step on −(R − b)/σ · Σ log π(a), where b is an exponential moving
  * average of the reward (the baseline) and σ a moving average of its spread (so one learning rate
- * fits any reward scale). Sampling uses the injected seeded RNG; weights are initialised from it,
+ * fits any reward scale). The default reward is `shapedReward` (refused < short of a floor <
+ * feasible, each graded). An optional entropy bonus β · Σ H(π_t) joins the loss, so the policy does
+ * not collapse before it has found the feasible region. Sampling uses the injected seeded RNG; weights are initialised from it,
  * so a run is reproducible. Plain SGD keeps the optimiser stateless: the weights, the RNG, the
  * baseline and the pending sample are the whole state, which `snapshot` writes as JSON.
  */
@@ -15,6 +17,7 @@ import * as tf from '@tensorflow/tfjs';
 import { EveError } from '@eve-bench/device-agent';
 import type { Rng } from '../rng/rng.js';
 import type { Genome, GenomeSpace } from '../space/genome-space.js';
+import { shapedReward } from './shaped-reward.js';
 import { rngFrom, snapshotState, type Scored, type SearchStrategy, type StrategySnapshot } from './search-strategy.js';
 
 export interface ReinforceOptions {
@@ -23,11 +26,13 @@ export interface ReinforceOptions {
   /** Weight of the old value in the moving-average baseline (e.g. 0.9). */
   baselineDecay: number;
   /**
-   * Reward of a scored evaluation. The default is the score's value when feasible, else the
-   * (negative) accuracy margin as a fraction: an infeasible sample still says how far off it was,
-   * so a controller that starts among infeasible candidates has a gradient to climb out.
+   * Reward of a scored evaluation, given the best feasible value seen so far. The default,
+   * `shapedReward`, keeps refused < infeasible < feasible and grades each, so a controller that
+   * starts among infeasible candidates has a gradient to climb out.
    */
-  reward?: (s: Scored) => number;
+  reward?: (s: Scored, bestFeasible: number) => number;
+  /** Weight β of the entropy bonus (0, the default, is plain REINFORCE). */
+  entropyWeight?: number;
 }
 
 const MAX_ADVANTAGE = 3;
@@ -39,6 +44,8 @@ export class ReinforceStrategy implements SearchStrategy {
   private readonly w: Weights;
   private baseline: number | null = null;
   private spread = 0;
+  /** Best feasible objective value observed, the scale of the shaped reward. */
+  private bestFeasible = 0;
   /** Actions (gene values, in genome order) of the proposal awaiting its evaluation. */
   private pending: number[] | null = null;
   private readonly steps: number;
@@ -48,7 +55,7 @@ export class ReinforceStrategy implements SearchStrategy {
   private readonly inputs: number;
 
   constructor(private readonly space: GenomeSpace, private rng: Rng, private readonly o: ReinforceOptions) {
-    if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1)) throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0 and baselineDecay in [0, 1)');
+    if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1 && (o.entropyWeight ?? 0) >= 0)) throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0, baselineDecay in [0, 1) and entropyWeight ≥ 0');
     this.k = Math.max(...space.genes.map((g) => g.size));
     this.steps = space.genes.length;
     this.inputs = this.k + 1 + this.steps;
@@ -80,7 +87,8 @@ export class ReinforceStrategy implements SearchStrategy {
     const actions = this.pending;
     this.pending = null;
     if (!actions) return; // an evaluation this controller did not propose
-    const r = this.o.reward ? this.o.reward(scored) : scored.score.feasible ? scored.score.value : Math.min(0, scored.score.margin) / 100;
+    if (scored.score.feasible && scored.score.value > this.bestFeasible) this.bestFeasible = scored.score.value;
+    const r = (this.o.reward ?? ((s, best) => shapedReward(s.score, best)))(scored, this.bestFeasible);
     if (!Number.isFinite(r)) throw new EveError('REWARD_INVALID', `REINFORCE got a non-finite reward ${r}`);
     if (this.baseline === null) { this.baseline = r; return; }
     const d = this.o.baselineDecay;
@@ -89,10 +97,15 @@ export class ReinforceStrategy implements SearchStrategy {
     this.spread = d * this.spread + (1 - d) * Math.abs(r - this.baseline);
     const advantage = this.spread > 0 ? Math.max(-MAX_ADVANTAGE, Math.min(MAX_ADVANTAGE, (r - this.baseline) / this.spread)) : 0;
     this.baseline = d * this.baseline + (1 - d) * r;
-    if (advantage === 0) return;
+    const beta = this.o.entropyWeight ?? 0;
+    if (advantage === 0 && beta === 0) return;
     const vars = NAMES.map((n) => this.w[n]);
     tf.tidy(() => {
-      const { grads } = tf.variableGrads(() => tf.mul(-advantage, this.logProb(actions)) as tf.Scalar, vars);
+      const loss = () => {
+        const { logProb, entropy } = this.trajectory(actions);
+        return tf.neg(tf.add(tf.mul(advantage, logProb), tf.mul(beta, entropy))) as tf.Scalar;
+      };
+      const { grads } = tf.variableGrads(loss, vars);
       for (const n of NAMES) this.w[n].assign(tf.sub(this.w[n], tf.mul(this.o.learningRate, grads[this.w[n].name]!)));
     });
   }
@@ -116,17 +129,21 @@ export class ReinforceStrategy implements SearchStrategy {
     return actions;
   }
 
-  /** Σ log π(a_t), differentiable, for the given decision sequence (teacher-forced). */
-  private logProb(actions: number[]): tf.Scalar {
+  /** Σ log π(a_t) and Σ H(π_t), differentiable, for the given decision sequence (teacher-forced). */
+  private trajectory(actions: number[]): { logProb: tf.Scalar; entropy: tf.Scalar } {
     let h = tf.zeros([1, this.o.hidden]) as tf.Tensor2D;
-    let sum = tf.scalar(0);
+    let logProb = tf.scalar(0);
+    let entropy = tf.scalar(0);
     for (let t = 0; t < this.steps; t++) {
       const step = this.step(h, actions, t);
       h = step.h;
+      const logP = tf.log(tf.add(step.probs, 1e-12));
       // a one-hot dot product rather than gather: gather's gradient has no WASM kernel
-      sum = tf.add(sum, tf.sum(tf.mul(tf.log(tf.add(step.probs, 1e-12)), tf.oneHot(actions[t]!, this.k))));
+      logProb = tf.add(logProb, tf.sum(tf.mul(logP, tf.oneHot(actions[t]!, this.k))));
+      // masked values have p ≈ 0 and add nothing
+      entropy = tf.sub(entropy, tf.sum(tf.mul(step.probs, logP)));
     }
-    return sum;
+    return { logProb: logProb as tf.Scalar, entropy: entropy as tf.Scalar };
   }
 
   /** One GRU step on the previous action and the step index; the softmax masked to the gene's allowed values. */
@@ -146,7 +163,7 @@ export class ReinforceStrategy implements SearchStrategy {
 
   snapshot(): StrategySnapshot {
     const weights = Object.fromEntries(NAMES.map((n) => [n, Array.from(this.w[n].dataSync())]));
-    return { strategy: this.name, version: 1, state: { rng: this.rng.state(), weights, baseline: this.baseline, spread: this.spread, pending: this.pending } };
+    return { strategy: this.name, version: 1, state: { rng: this.rng.state(), weights, baseline: this.baseline, spread: this.spread, bestFeasible: this.bestFeasible, pending: this.pending } };
   }
 
   restore(snapshot: StrategySnapshot): void {
@@ -155,7 +172,9 @@ export class ReinforceStrategy implements SearchStrategy {
     const ok = typeof weights === 'object' && weights !== null && NAMES.every((n) => Array.isArray(weights[n]) && (weights[n] as unknown[]).length === this.w[n].size && (weights[n] as unknown[]).every(Number.isFinite));
     const pending = s.pending;
     const pendingOk = pending === null || (Array.isArray(pending) && pending.length === this.steps && pending.every((a, t) => Number.isInteger(a) && a >= 0 && a < this.space.genes[t]!.size));
-    if (!ok || !pendingOk || !(s.baseline === null || Number.isFinite(s.baseline)) || !Number.isFinite(s.spread)) {
+    // snapshots from before the shaped reward carry no best feasible value: 0 until one is seen
+    const bestFeasible = s.bestFeasible ?? 0;
+    if (!ok || !pendingOk || !(s.baseline === null || Number.isFinite(s.baseline)) || !Number.isFinite(s.spread) || !Number.isFinite(bestFeasible)) {
       throw new EveError('SNAPSHOT_INVALID', `a REINFORCE snapshot needs weights for a ${this.o.hidden}-unit controller over ${this.steps} decisions of up to ${this.k} values, a baseline, a spread and the pending sample`);
     }
     const rng = rngFrom(s);
@@ -163,6 +182,7 @@ export class ReinforceStrategy implements SearchStrategy {
     this.rng = rng;
     this.baseline = s.baseline as number | null;
     this.spread = s.spread as number;
+    this.bestFeasible = bestFeasible as number;
     this.pending = pending as number[] | null;
   }
 

@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { GenomeSpace } from '../space/genome-space.js';
+import { createRng } from '../rng/rng.js';
+import type { Evaluation } from '../evaluator/evaluator.js';
+import type { Score } from '../objective/score.js';
+import { initWasmBackend } from '../train/backend.js';
+import { ReinforceStrategy, type ReinforceOptions } from './reinforce-strategy.js';
+
+const space = new GenomeSpace({ modes: 3, layers: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.9] });
+const options: ReinforceOptions = { hidden: 4, learningRate: 0.1, baselineDecay: 0.8 };
+
+/** Proposes and observes n times with the given scores; returns the controller's weights. */
+function train(s: ReinforceStrategy, scores: Score[]): number[] {
+  for (const score of scores) {
+    const genome = s.propose([]);
+    s.observe({ genome, evaluation: {} as Evaluation, score });
+  }
+  const state = s.snapshot().state as { weights: Record<string, number[]> };
+  return Object.values(state.weights).flat();
+}
+
+beforeAll(async () => { await initWasmBackend(); });
+
+describe('ReinforceStrategy', () => {
+  const flat: Score[] = Array.from({ length: 4 }, () => ({ feasible: true, value: 1, margin: 1 }));
+
+  it('with equal rewards plain REINFORCE does not move; the entropy bonus alone does', () => {
+    const init = train(new ReinforceStrategy(space, createRng(3), options), []);
+    expect(train(new ReinforceStrategy(space, createRng(3), options), flat)).toEqual(init);
+    expect(train(new ReinforceStrategy(space, createRng(3), { ...options, entropyWeight: 0.5 }), flat)).not.toEqual(init);
+  });
+
+  it('passes the best feasible value seen so far to the reward', () => {
+    const seen: number[] = [];
+    const s = new ReinforceStrategy(space, createRng(3), { ...options, reward: (sc, best) => { seen.push(best); return sc.score.value; } });
+    train(s, [{ feasible: true, value: 5, margin: 1 }, { feasible: false, value: 0, margin: -3 }, { feasible: true, value: 2, margin: 1 }, { feasible: true, value: 9, margin: 1 }]);
+    expect(seen).toEqual([5, 5, 5, 9]);
+  });
+
+  it('restores a snapshot written before the shaped reward (no best feasible value)', () => {
+    const a = new ReinforceStrategy(space, createRng(3), options);
+    const snap = a.snapshot();
+    const { bestFeasible: _, ...old } = snap.state as Record<string, unknown>;
+    const b = new ReinforceStrategy(space, createRng(9), options);
+    b.restore({ ...snap, state: old });
+    expect(b.propose([])).toEqual(a.propose([]));
+  });
+});

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import type { Score } from '../objective/score.js';
+import { rejectedMargin } from './run-search.js';
+import { shapedReward } from './shaped-reward.js';
+
+const feasible = (value: number): Score => ({ feasible: true, value, margin: 1 });
+const short = (margin: number): Score => ({ feasible: false, violated: 'accuracy', value: 0, margin });
+const refused = (excess: number): Score => ({ feasible: false, violated: 'memory', value: 0, margin: rejectedMargin(excess) });
+
+describe('shapedReward', () => {
+  it('orders refused < short of a floor < feasible, and grades within each', () => {
+    const ordered = [refused(5), refused(1), refused(0), short(-60), short(-5), short(-0.1), feasible(0), feasible(500), feasible(2000)];
+    const rewards = ordered.map((s) => shapedReward(s, 2000));
+    for (let i = 1; i < rewards.length; i++) expect(rewards[i]!).toBeGreaterThan(rewards[i - 1]!);
+  });
+
+  it('keeps every infeasible reward below every feasible one, whatever the objective scale', () => {
+    for (const best of [1e-3, 1, 1e6]) {
+      expect(shapedReward(short(0), best)).toBeLessThan(shapedReward(feasible(0), best));
+      expect(shapedReward(feasible(best), best)).toBe(2);
+    }
+  });
+
+  it('bounds refusals to (−1, 0]', () => {
+    expect(shapedReward(refused(0), 1)).toBe(0);
+    expect(shapedReward(refused(10), 1)).toBeGreaterThan(-1);
+  });
+});

@@ -1,0 +1,30 @@
+/**
+ * The REINFORCE controller's reward, shaped so that the three kinds of outcome never overlap and
+ * each is graded: a candidate the decoder refused (−1, 0], one evaluated but below an accuracy
+ * floor or over a device limit (0, 0.9], a feasible one [1, 2]. The raw objective mixes correct
+ * inferences per hour (thousands) with accuracy margins (hundredths of a point), so after one
+ * feasible sample every infeasible one looked equally bad; here the controller still climbs
+ * toward feasibility, and feasibility always beats getting closer to it.
+ */
+import type { Score } from '../objective/score.js';
+import { REJECTED_MARGIN } from './run-search.js';
+
+/** Accuracy shortfall (points) at which an infeasible reward has fallen to 1/e of its ceiling: the loosest floor's width. */
+const SHORTFALL_SCALE = 10;
+/** Ceiling of an infeasible but evaluated candidate's reward, below a feasible one's floor of 1. */
+const INFEASIBLE_CEILING = 0.9;
+
+/**
+ * @param best the best feasible objective value seen so far (including this one, if feasible);
+ *   feasible values are scaled by it, so the best-so-far earns 2 whatever the objective's units.
+ */
+export function shapedReward(score: Score, best: number): number {
+  if (score.feasible) return 1 + (best > 0 ? Math.max(0, score.value) / best : 0);
+  const margin = Math.min(0, score.margin);
+  if (margin <= REJECTED_MARGIN) {
+    // rejectedMargin: −100 · (1 + excess past the budget)
+    const excess = margin / REJECTED_MARGIN - 1;
+    return excess > 0 ? -excess / (1 + excess) : 0;
+  }
+  return INFEASIBLE_CEILING * Math.exp(margin / SHORTFALL_SCALE);
+}
