@@ -7,27 +7,11 @@
  */
 import type { DenseParams, TrainedModel } from '../train/trained-model.js';
 import { validateSparsity } from './nested-keep.js';
+import { nestedGroupKeep } from './nested-group-keep.js';
 
 /** keep[i] for one layer: the sparsest mode (of `sparsity.length`) keeping weight i's row, or -1. */
 export function nestedChannelKeepLayer(p: DenseParams, sparsity: readonly number[]): Int8Array {
-  const rows = p.outFeatures;
-  const cols = p.inFeatures;
-  const norm = new Float64Array(rows);
-  for (let r = 0; r < rows; r++) {
-    let s = 0;
-    for (let j = 0; j < cols; j++) s += p.weights[r * cols + j]! ** 2;
-    norm[r] = s;
-  }
-  const order = Array.from({ length: rows }, (_, i) => i).sort((a, b) => norm[b]! - norm[a]! || a - b);
-  const keep = new Int8Array(rows * cols).fill(-1);
-  for (let m = sparsity.length - 1; m >= 0; m--) {
-    const kept = Math.max(1, Math.round(rows * (1 - sparsity[m]!)));
-    for (let k = 0; k < kept; k++) {
-      const at = order[k]! * cols;
-      if (keep[at] === -1) keep.fill(m, at, at + cols);
-    }
-  }
-  return keep;
+  return nestedGroupKeep(p.weights, p.inFeatures, sparsity);
 }
 
 /** Output-channel masks for every prunable layer; sparsity is [mode][layer], nested. */
