@@ -70,13 +70,11 @@ export function selectMode(i: PolicyInput): number | null {
   const { modes, options: o } = i;
   checkModes(modes);
   const inTime = undominated(modes, modes.map((_, k) => k).filter((k) => modes[k]!.latencyS <= i.deadlineS));
-  const surplus = Math.max(0, i.storedEnergyJ - o.reserveJ);
-  // net draw: what the inference takes beyond what is harvested while it runs
-  const fits = inTime.filter((k) => modes[k]!.energyJ - i.harvestPowerW * modes[k]!.latencyS <= surplus);
+  const fits = inTime.filter((k) => affordable(i, modes[k]!));
   if (fits.length === 0) return null;
   const ratio = (k: number) => modes[k]!.accuracy / modes[k]!.energyJ;
   const price = Math.max(...inTime.map(ratio));
-  const base = fits.reduce((a, k) => (ratio(k) > ratio(a) || (ratio(k) === ratio(a) && modes[k]!.energyJ < modes[a]!.energyJ) ? k : a));
+  const base = best(modes, fits, ratio);
   const inflow = netInflowPerPeriod(i, modes[base]!);
   const prevEnergy = i.previousMode === null ? Infinity : modes[i.previousMode]?.energyJ ?? Infinity;
   const pDrain = drainProbability(i.drainRecord, o.drainMargin);
@@ -87,7 +85,17 @@ export function selectMode(i: PolicyInput): number | null {
     const need = extra * (m.energyJ > prevEnergy ? 1 + o.hysteresis : 1);
     return m.accuracy - price * expectedCostJ(i, inflow, need, extra, pDrain);
   };
-  return fits.reduce((a, k) => (value(k) > value(a) || (value(k) === value(a) && modes[k]!.energyJ < modes[a]!.energyJ) ? k : a));
+  return best(modes, fits, value);
+}
+
+/** The store can pay for `m` above the reserve, counting what is harvested while it runs. */
+function affordable(i: PolicyInput, m: ModeCost): boolean {
+  return m.energyJ - i.harvestPowerW * m.latencyS <= Math.max(0, i.storedEnergyJ - i.options.reserveJ);
+}
+
+/** The mode among `ks` with the highest `score`, the cheaper one on a tie. */
+function best(modes: readonly ModeCost[], ks: readonly number[], score: (k: number) => number): number {
+  return ks.reduce((a, k) => (score(k) > score(a) || (score(k) === score(a) && modes[k]!.energyJ < modes[a]!.energyJ) ? k : a));
 }
 
 /**
@@ -141,7 +149,6 @@ function checkModes(modes: readonly ModeCost[]): void {
 export function singleModelPolicy(mode: number): (i: PolicyInput) => number | null {
   return (i) => {
     const m = i.modes[mode]!;
-    if (m.latencyS > i.deadlineS) return null;
-    return m.energyJ - i.harvestPowerW * m.latencyS <= Math.max(0, i.storedEnergyJ - i.options.reserveJ) ? mode : null;
+    return m.latencyS <= i.deadlineS && affordable(i, m) ? mode : null;
   };
 }
