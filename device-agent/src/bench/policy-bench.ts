@@ -9,7 +9,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { EveError } from '../errors/eve-error.js';
+import { EveError, isEveError } from '../errors/eve-error.js';
 import type { ModeCost } from '../policy/mode-policy.js';
 import { getProfile } from '../cost/cost-model.js';
 import { EXTENDED_SCENARIOS, POLICY_SCENARIOS, formatPolicyTable, policyTable, type PolicyRow } from './policy-table.js';
@@ -29,7 +29,7 @@ function main() {
   const file = args.find((a) => !a.startsWith('--'));
   const source = file === undefined ? join(root, 'bench/results/runtime.json') : resolve(process.env.INIT_CWD ?? process.cwd(), file);
   const scenarios = extended ? EXTENDED_SCENARIOS : POLICY_SCENARIOS;
-  const run = JSON.parse(readFileSync(source, 'utf8')) as { date?: string; networks?: RecordedNetwork[] };
+  const run = readRun(source);
   const priced = (run.networks ?? []).filter((n) => n.policyModeCosts !== undefined);
   if (priced.length === 0) throw new EveError('BENCH_NO_PRICED_MODES', `${source} has no policyModeCosts: it is not from a run on trained models`);
   const profile = getProfile(priced[0]!.policyProfile ?? POLICY_PROFILE);
@@ -54,4 +54,24 @@ function main() {
   console.log(`\nwrote ${out}`);
 }
 
-main();
+/** The recorded run, or a typed error naming the file and what is wrong with it. */
+function readRun(source: string): { date?: string; networks?: RecordedNetwork[] } {
+  let text: string;
+  try {
+    text = readFileSync(source, 'utf8');
+  } catch (e) {
+    throw new EveError('BENCH_RUN_UNREADABLE', `cannot read ${source}: ${(e as Error).message}`, { cause: e });
+  }
+  try {
+    return JSON.parse(text) as { date?: string; networks?: RecordedNetwork[] };
+  } catch (e) {
+    throw new EveError('BENCH_RUN_UNREADABLE', `${source} is not JSON: ${(e as Error).message}`, { cause: e });
+  }
+}
+
+try {
+  main();
+} catch (e) {
+  console.error(`bench:policy: ${isEveError(e) ? `${e.code}: ${e.message}` : (e as Error).message}`);
+  process.exitCode = 1;
+}
