@@ -38,7 +38,7 @@ export interface ModelsConfig {
   testCount: number;
   /** The first this many test images are written for the runtime bench. */
   benchTestCount: number;
-  /** Whole-network sparsity each mode must reach (the issue's >= 50 / 80 / 90 %). */
+  /** Whole-network sparsity each mode must reach: the search issue's >= 50 / 80 / 92 % (the runtime issue asks >= 90 % of the last). */
   minSparsity: number[];
   networks: NetworkPlan[];
 }
@@ -59,7 +59,7 @@ export const DEFAULT_MODELS_CONFIG: ModelsConfig = {
   trainCount: 55_000,
   testCount: 10_000,
   benchTestCount: 1000,
-  minSparsity: [0.5, 0.8, 0.9],
+  minSparsity: [0.5, 0.8, 0.92],
   networks: [
     {
       network: 'lenet-5',
