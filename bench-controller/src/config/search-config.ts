@@ -53,6 +53,8 @@ export const SearchConfig = z.object({
     accuracyImages: count.default(2000),
     /** Largest allowed accuracy drop per mode, in points. */
     maxDrop: z.array(z.number().min(0).max(100)).min(1).default([0.5, 0.5, 0.5]),
+    /** Least overall weight sparsity per mode, densest first (one per mode); the decoder refuses a candidate below one. */
+    sparsityFloors: z.array(z.number().min(0).lt(1)).min(1).optional(),
     /** What is searched besides sparsity; each list's values are the choices. */
     space: z.object({
       granularities: z.array(z.enum(['unstructured', 'block1x4', 'channel'])).min(1).default(['unstructured']),
@@ -78,6 +80,9 @@ export type SearchConfig = z.infer<typeof SearchConfig>;
 export function parseSearchConfig(text: string, source: string): SearchConfig {
   const c = parseConfigText(SearchConfig, text, source);
   if (c.fineTune.lossWeights && c.fineTune.lossWeights.length !== c.search.modes) throw new EveError('CONFIG_INVALID', `${source}: fineTune.lossWeights: ${c.fineTune.lossWeights.length} weights for ${c.search.modes} modes`);
+  const floors = c.search.sparsityFloors;
+  if (floors && floors.length !== c.search.modes) throw new EveError('CONFIG_INVALID', `${source}: search.sparsityFloors: ${floors.length} floors for ${c.search.modes} modes`);
+  if (floors && floors.some((f, k) => k > 0 && f < floors[k - 1]!)) throw new EveError('CONFIG_INVALID', `${source}: search.sparsityFloors must not decrease from mode to mode (modes nest), got ${floors.join(', ')}`);
   for (const k of Object.keys(c.search.space.policy)) {
     if (!(k in DEFAULT_POLICY)) throw new EveError('CONFIG_INVALID', `${source}: search.space.policy.${k}: not a mode-policy parameter (${Object.keys(DEFAULT_POLICY).join(', ')})`);
   }

@@ -37,6 +37,8 @@ export const SEARCH_RECIPES: Record<string, SearchRecipe> = {
 };
 
 const DISTILL = { temperature: 4, alpha: 0.7 };
+/** Issue 4's target sparsities: the search refuses candidates below them, so its winner can meet them. */
+const SPARSITY_FLOORS = [0.5, 0.8, 0.92];
 
 export interface SearchFigures {
   network: string;
@@ -57,21 +59,20 @@ export async function searchFigures(network: string, dense: TrainedModel, data: 
     dataset: data, network, seed, profile: 'stm32l476-m4f', pretrained: dense,
     dense: { epochs: 0, batchSize: 64, learningRate: 0.001 },
     supernet: { epochs: r.supernetEpochs, batchSize: 64, learningRate: 0.0003, randomConfigs: 2, trainCount: r.trainCount, distill: DISTILL },
-    search: { strategy: 'evolution', budget: 200, modes: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95], accuracyImages: 1000, maxDrop: r.searchDrop },
+    search: { strategy: 'evolution', budget: 200, modes: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.85, 0.9, 0.92, 0.94, 0.95], accuracyImages: 1000, maxDrop: r.searchDrop, sparsityFloors: SPARSITY_FLOORS },
     fineTune: { epochs: r.fineTuneEpochs, batchSize: 64, learningRate: 0.001, lrDecay: 0.8, winners: 1, trainCount: r.trainCount, distill: DISTILL, gradual: { rampEpochs: r.rampEpochs, maskEvery: 50 } },
     outDir, resume: existsSync(join(outDir, 'journal.jsonl')),
-    fingerprint: `bench ${network} seed ${seed} ${JSON.stringify(r)}`,
+    fingerprint: `bench ${network} seed ${seed} ${JSON.stringify({ ...r, sparsityFloors: SPARSITY_FLOORS })}`,
     log: (s) => { if (!/batch (?!1\/)\d+\//.test(s) || /epoch \d+ batch (\d+)\/\1 /.test(s)) log(`${network}: ${s}`); },
   });
   const winner = report.winner?.modes.map((m) => ({ sparsity: m.sparsity, testAccuracy: m.accuracy, dropPoints: (report.dense.testAccuracy - m.accuracy) * 100, energyUj: m.energyUj })) ?? null;
-  const floors = [0.5, 0.8, 0.92];
   return {
     network,
     evaluations: report.evaluations.length,
     feasible: report.evaluations.filter((e) => e.score.feasible).length,
     denseTestAccuracy: report.dense.testAccuracy,
     winner,
-    meetsTarget: !!winner && winner.length === 3 && winner.every((m, k) => m.sparsity >= floors[k]! && m.dropPoints <= r.maxDropPoints),
+    meetsTarget: !!winner && winner.length === 3 && winner.every((m, k) => m.sparsity >= SPARSITY_FLOORS[k]! && m.dropPoints <= r.maxDropPoints),
     seconds: { supernet: report.seconds.supernet, search: report.seconds.search, fineTune: report.seconds.fineTune },
   };
 }

@@ -104,7 +104,7 @@ export async function runSearchPipeline(o: SearchPipelineOptions): Promise<Searc
     const lossWeights = o.fineTune.lossWeights ?? defaultLossWeights(o.search.modes);
     const device = o.device ?? {};
     const score = makeScore(o.search, { denseAccuracy: denseVal, maxDrop: o.search.maxDrop, lossWeights }, profile, device, geometry);
-    const decoding = decodeContext(geometry, profile, device, evaluator.supports);
+    const decoding = decodeContext(geometry, profile, device, evaluator.supports, o.search.sparsityFloors);
     if (journal.records.length > 0) o.log(`search: resuming after ${journal.records.length} journaled evaluations`);
     const tSearch = performance.now();
     const result = await runSearch({

@@ -41,5 +41,7 @@ describe('the search stage from the config', () => {
     expect(makeScore({ ...stage, objective: 'harvest' }, floors, m4, { weightMemoryBytes: 500 }, lenet5)(ev).violated).toMatch(/^weight memory: package 1000 B exceeds 500 B/);
     expect(makeScore({ ...stage, objective: 'harvest' }, { ...floors, maxDrop: [0.1, 2] }, m4, {}, lenet5)(ev).violated).toMatch(/mode 0 accuracy/);
     expect(decodeContext(lenet5, m4, { activationMemoryBytes: 4096 }, undefined).device).toMatchObject({ activationMemoryBytes: 4096, deadlineS: 1 });
+    expect(decodeContext(lenet5, m4, {}, undefined).sparsityFloors).toBeUndefined();
+    expect(decodeContext(lenet5, m4, {}, undefined, [0.5, 0.8, 0.92]).sparsityFloors).toEqual([0.5, 0.8, 0.92]);
   });
 });

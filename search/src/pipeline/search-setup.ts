@@ -28,6 +28,8 @@ export interface SearchStageOptions {
   choices: number[];
   accuracyImages: number;
   maxDrop: number[];
+  /** Least overall weight sparsity per mode (e.g. [0.5, 0.8, 0.92]): the decoder refuses a candidate below one (default: none). */
+  sparsityFloors?: number[];
   /** What else is searched besides sparsity (default: unstructured, sparse kernels, float32, no policy). */
   space?: { granularities?: Granularity[]; kernels?: LayerKernel[]; numberFormats?: NumberFormat[]; policy?: PolicyChoices };
   /** 'energy' (default) or 'harvest'. */
@@ -64,8 +66,8 @@ export function makeStrategy(name: StrategyName, space: GenomeSpace, rng: Rng, b
   }
 }
 
-export function decodeContext(geometry: NetworkGeometry, profile: DeviceProfile, device: DeviceBudget, supports: EvaluatorSupport | undefined): DecodeContext {
-  return { geometry, supports, device: { profile, weightMemoryBytes: device.weightMemoryBytes, activationMemoryBytes: device.activationMemoryBytes, deadlineS: device.deadlineS ?? 1 } };
+export function decodeContext(geometry: NetworkGeometry, profile: DeviceProfile, device: DeviceBudget, supports: EvaluatorSupport | undefined, sparsityFloors?: readonly number[]): DecodeContext {
+  return { geometry, supports, ...(sparsityFloors ? { sparsityFloors } : {}), device: { profile, weightMemoryBytes: device.weightMemoryBytes, activationMemoryBytes: device.activationMemoryBytes, deadlineS: device.deadlineS ?? 1 } };
 }
 
 export function makeScore(o: SearchStageOptions, floors: ScoreOptions, profile: DeviceProfile, device: DeviceBudget, geometry: NetworkGeometry): (ev: Evaluation) => Score {

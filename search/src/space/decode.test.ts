@@ -97,6 +97,25 @@ describe('the decoder', () => {
     if (!fmt.feasible) expect(fmt.excess).toBe(1);
   });
 
+  it('refuses a mode below its sparsity floor, counted over all weights as the package counts them', () => {
+    const floors = { ...ctx, sparsityFloors: [0.5, 0.8, 0.92] };
+    // LeNet-300-100: 235,200 + 30,000 + 1,000 weights; fc1 decides the overall sparsity
+    const c = sparse([[0.5, 0.5, 0.5], [0.8, 0.8, 0.8], [0.9, 0.95, 0.95]]);
+    const d = checkCandidate(c, floors);
+    expect(d.feasible).toBe(false);
+    if (!d.feasible) {
+      expect(d.constraint).toBe('sparsity-floor');
+      expect(d.violated).toMatch(/^sparsity floor: mode 2 is 90\.6 % sparse, its floor is 92\.0 %/);
+      expect(d.excess).toBeCloseTo((0.92 - (1 - (23520 + 1500 + 50) / 266200)) / 0.92, 6);
+    }
+    expect(reason(sparse([[0.5, 0.5, 0.5], [0.8, 0.8, 0.8], [0.95, 0.9, 0.8]]), floors)).toBe('feasible');
+    // a dense-kernel layer keeps all its weights: its share counts against the floor
+    expect(reason({ ...sparse([[0.5, 0.5, 0.5], [0.8, 0.8, 0.8], [0.95, 0.95, 0.95]]), kernel: ['dense', 'sparse', 'sparse'] }, floors)).toMatch(/^sparsity-floor: sparsity floor: mode 0 is 5\.8 % sparse/);
+    // no floors, or fewer floors than modes: the rest are free
+    expect(reason(c, ctx)).toBe('feasible');
+    expect(reason(c, { ...ctx, sparsityFloors: [0.5] })).toBe('feasible');
+  });
+
   it('requireFeasible throws a typed error naming the constraint; a non-nested candidate is CANDIDATE_INVALID', () => {
     try {
       requireFeasible({ sparsity: [[0.5, 0.5, 0.5]], numberFormat: 'int8' }, { geometry: lenet300, supports: { numberFormats: ['float32'], kernelFormats: ['rowPrefixSparse'] } });

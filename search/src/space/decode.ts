@@ -7,6 +7,9 @@
  *                      (1x4 blocks need fully-connected rows in multiples of four), or the
  *                      runtime has no such kernel in the number format (no int8 1x4 blocks)
  *   distinct-modes     two neighbouring modes keep exactly the same weights (no new operating point)
+ *   sparsity-floor     a mode keeps more of the weights than its floor allows (when floors are
+ *                      asked for: mode k's overall weight sparsity, 1 − kept / all weights of
+ *                      the weighted layers as the package counts it, must reach floor k)
  *   weight-memory      the package's weights exceed the non-volatile memory (FRAM/flash)
  *   activation-memory  the runtime's activation buffers exceed the SRAM
  *   deadline           even the fastest mode cannot finish before the next request
@@ -28,7 +31,7 @@ export const RUNTIME_KERNELS: Record<NumberFormat, readonly KernelFormat[]> = {
   int8: ['dense', 'rowPrefixSparse'],
 };
 
-export type ConstraintName = 'number-format' | 'kernel-format' | 'distinct-modes' | 'weight-memory' | 'activation-memory' | 'deadline';
+export type ConstraintName = 'number-format' | 'kernel-format' | 'distinct-modes' | 'sparsity-floor' | 'weight-memory' | 'activation-memory' | 'deadline';
 
 /** What an evaluator can run (the analytic one: everything; boards: what their runtime has). */
 export interface EvaluatorSupport {
@@ -52,6 +55,8 @@ export interface DecodeContext {
   device?: DeviceConstraints;
   /** Without it, every number and kernel format is assumed to run. */
   supports?: EvaluatorSupport;
+  /** Least overall weight sparsity per mode, densest first (e.g. [0.5, 0.8, 0.92]); modes past the list have none. */
+  sparsityFloors?: readonly number[];
 }
 
 /** Lower bounds the checks used, for reports. */
@@ -108,6 +113,11 @@ export function checkCandidate(c: Candidate, ctx: DecodeContext): Decoded {
   const kept = layers.map((g, l) => keptPerMode(g, kernelOf(c, l) === 'dense' ? null : granularityOf(c, l), c.sparsity.map((row) => row[l]!)));
   for (let m = 1; m < modes; m++) {
     if (kept.every((k) => k[m] === k[m - 1])) return no('distinct-modes', `distinct modes: mode ${m} keeps the same weights as mode ${m - 1}`);
+  }
+  const all = layers.reduce((s, g) => s + g.rows * g.cols, 0);
+  for (const [m, floor] of (ctx.sparsityFloors ?? []).slice(0, modes).entries()) {
+    const sparsity = 1 - kept.reduce((s, k) => s + k[m]!, 0) / all;
+    if (sparsity < floor) return no('sparsity-floor', `sparsity floor: mode ${m} is ${(sparsity * 100).toFixed(1)} % sparse, its floor is ${(floor * 100).toFixed(1)} %`, (floor - sparsity) / floor);
   }
   const valueBytes = dtype === 'int8' ? 1 : 4;
   const weightBytes = layers.reduce((s, g, l) => {

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { getNetworkSpec } from '../models/network-spec.js';
 import { createRng } from '../rng/rng.js';
 import { candidateKey, type Candidate } from '../space/candidate.js';
-import { decodeGenome } from '../space/decode.js';
+import { decodeGenome, keptPerMode } from '../space/decode.js';
 import { GenomeSpace, type Genome } from '../space/genome-space.js';
 import { networkGeometry } from '../space/network-geometry.js';
 import { scoreEvaluation } from '../objective/score.js';
@@ -133,6 +133,20 @@ describe('strategies over the full space, through the decoder', () => {
       expect(h.score.margin).toBeLessThan(-100);
     }
     expect(rejectedMargin(0.5)).toBe(-150);
+  });
+
+  it('with sparsity floors, a candidate below one is refused as sparsity-floor and never evaluated', async () => {
+    const floors = [0.5, 0.8, 0.92];
+    const withFloors = (g: Genome) => decodeGenome(space, g, { geometry, sparsityFloors: floors });
+    const evaluator = toy();
+    const r = await runSearch({ space, evaluator, budget: 60, score, decode: withFloors, strategy: make.random!(5) });
+    const all = geometry.layers.reduce((s, l) => s + l.rows * l.cols, 0);
+    const overall = (c: Candidate, m: number) => 1 - geometry.layers.reduce((s, l, i) => s + keptPerMode(l, c.kernel![i] === 'dense' ? null : c.granularity![i]!, c.sparsity.map((row) => row[i]!))[m]!, 0) / all;
+    const refused = r.history.filter((h) => h.evaluation.rejected?.constraint === 'sparsity-floor');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const h of refused) expect(h.score.violated).toMatch(/^sparsity floor: mode \d is [\d.]+ % sparse, its floor is/);
+    expect(evaluator.calls.length).toBeGreaterThan(0);
+    for (const c of evaluator.calls) floors.forEach((f, m) => expect(overall(c, m)).toBeGreaterThanOrEqual(f));
   });
 
   it('keys: equal candidates from the decoder share one key', () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { GenomeSpace } from '../space/genome-space.js';
-import { createRng } from '../rng/rng.js';
+import { createRng, restoreRng } from '../rng/rng.js';
 import type { Evaluation } from '../evaluator/evaluator.js';
 import type { Score } from '../objective/score.js';
 import { initWasmBackend } from '../train/backend.js';
@@ -44,5 +44,38 @@ describe('ReinforceStrategy', () => {
     const b = new ReinforceStrategy(space, createRng(9), options);
     b.restore({ ...snap, state: old });
     expect(b.propose([])).toEqual(a.propose([]));
+  });
+
+  const weightsOf = (s: ReinforceStrategy) => Object.values((s.snapshot().state as { weights: Record<string, number[]> }).weights).flat();
+
+  it('collects a batch before it steps, then raises the probability of the rewarded genome', () => {
+    const s = new ReinforceStrategy(space, createRng(5), { ...options, batch: 4, reward: (sc) => sc.score.value });
+    const genomes = Array.from({ length: 4 }, () => { const g = s.propose([]); s.observe({ genome: g, evaluation: {} as Evaluation, score: { feasible: true, value: 0, margin: 1 } }); return g; });
+    // the first batch set the baseline (all rewards equal: no step); now reward only the first genome
+    const target = genomes[0]!;
+    const before = s.probability(target);
+    const init = weightsOf(s);
+    genomes.forEach((g, i) => {
+      expect(s.propose([])).toBeDefined();
+      s.observe({ genome: g, evaluation: {} as Evaluation, score: { feasible: true, value: i === 0 ? 1 : 0, margin: 1 } });
+      if (i < 3) expect(weightsOf(s)).toEqual(init);
+    });
+    expect(weightsOf(s)).not.toEqual(init);
+    expect(s.probability(target)).toBeGreaterThan(before);
+  });
+
+  it('proposes uniform random genomes during the warm-up and learns from them', () => {
+    const s = new ReinforceStrategy(space, createRng(5), { ...options, warmup: 2, batch: 2 });
+    const init = weightsOf(s);
+    const history: { genome: number[]; evaluation: Evaluation; score: Score }[] = [];
+    for (const value of [5, 1]) {
+      const expected = space.random(restoreRng((s.snapshot().state as { rng: number[] }).rng));
+      const g = s.propose(history);
+      expect(g).toEqual(expected);
+      const scored = { genome: g, evaluation: {} as Evaluation, score: { feasible: true, value, margin: 1 } };
+      s.observe(scored);
+      history.push(scored);
+    }
+    expect(weightsOf(s)).not.toEqual(init);
   });
 });

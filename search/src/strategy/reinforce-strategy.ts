@@ -4,19 +4,31 @@
  * space's order (number format, kernels, granularities, sparsities mode by mode, policy). At each
  * step a GRU reads its previous decision and which decision comes next (one-hot each) and emits a
  * distribution over one shared head of max-gene-size outputs; values the gene does not have, and
- * sparsities below the same layer's in the previous mode, are masked out, so every sample nests. After each evaluation the
- * controller takes one gradient step on −(R − b)/σ · Σ log π(a), where b is an exponential moving
- * average of the reward (the baseline) and σ a moving average of its spread (so one learning rate
- * fits any reward scale). The default reward is `shapedReward` (refused < short of a floor <
- * feasible, each graded). An optional entropy bonus β · Σ H(π_t) joins the loss, so the policy does
- * not collapse before it has found the feasible region. Sampling uses the injected seeded RNG; weights are initialised from it,
- * so a run is reproducible. Plain SGD keeps the optimiser stateless: the weights, the RNG, the
- * baseline and the pending sample are the whole state, which `snapshot` writes as JSON.
+ * sparsities below the same layer's in the previous mode, are masked out, so every sample nests.
+ *
+ * Learning: the rewards of `batch` proposals are collected, then the controller takes one
+ * gradient step on −(1/B) Σ_i A_i · Σ_t log π(a_it), with the advantage A_i = (R_i − b)/σ: b an
+ * exponential moving average of the batch means (the baseline), σ a moving average of the
+ * rewards' spread around it (so one learning rate fits any reward scale), clipped. `batch` 1 is
+ * the one-sample update. The default reward is `shapedReward` (refused < short of a floor <
+ * feasible, each graded); with `front`, a feasible candidate is also paid for what it adds to the
+ * hypervolume of the feasible front found so far (front-reward.ts). `warmup`: the first proposals
+ * are uniform random, as NSGA-II's first population is, and the controller learns from them as if
+ * it had sampled them (off-policy, but its initial policy is close to uniform over each gene's
+ * allowed values): it starts its climb from where random search stands rather than from its own
+ * initial, biased samples. An optional entropy bonus β · Σ H(π_t) joins the loss.
+ *
+ * Sampling uses the injected seeded RNG; weights are initialised from it, so a run is
+ * reproducible. Plain SGD keeps the optimiser stateless: the weights, the RNG, the baseline, the
+ * batch being collected, the front archive and the pending sample are the whole state, which
+ * `snapshot` writes as JSON.
  */
 import * as tf from '@tensorflow/tfjs';
 import { EveError } from '@eve-bench/device-agent';
 import type { Rng } from '../rng/rng.js';
 import type { Genome, GenomeSpace } from '../space/genome-space.js';
+import type { Point3 } from '../pareto/hypervolume.js';
+import { FrontArchive } from './front-reward.js';
 import { shapedReward } from './shaped-reward.js';
 import { rngFrom, snapshotState, type Scored, type SearchStrategy, type StrategySnapshot } from './search-strategy.js';
 
@@ -33,6 +45,16 @@ export interface ReinforceOptions {
   reward?: (s: Scored, bestFeasible: number) => number;
   /** Weight β of the entropy bonus (0, the default, is plain REINFORCE). */
   entropyWeight?: number;
+  /** Proposals per controller update (default 1). */
+  batch?: number;
+  /** Uniform random proposals before the controller samples (default 0). */
+  warmup?: number;
+  /**
+   * A feasible evaluation's objectives, minimised and normalised so that (1, 1, 1) is the
+   * reference point (pareto-front.ts `objectives`): with it, the default reward also credits the
+   * candidate's hypervolume terms (front-reward.ts).
+   */
+  front?: (s: Scored) => Point3;
 }
 
 const MAX_ADVANTAGE = 3;
@@ -48,6 +70,9 @@ export class ReinforceStrategy implements SearchStrategy {
   private bestFeasible = 0;
   /** Actions (gene values, in genome order) of the proposal awaiting its evaluation. */
   private pending: number[] | null = null;
+  /** Rewarded proposals collected for the next update. */
+  private collected: { actions: number[]; reward: number }[] = [];
+  private archive = new FrontArchive();
   private readonly steps: number;
   private readonly k: number;
 
@@ -55,7 +80,10 @@ export class ReinforceStrategy implements SearchStrategy {
   private readonly inputs: number;
 
   constructor(private readonly space: GenomeSpace, private rng: Rng, private readonly o: ReinforceOptions) {
-    if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1 && (o.entropyWeight ?? 0) >= 0)) throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0, baselineDecay in [0, 1) and entropyWeight ≥ 0');
+    const batch = o.batch ?? 1, warmup = o.warmup ?? 0;
+    if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1 && (o.entropyWeight ?? 0) >= 0 && Number.isInteger(batch) && batch >= 1 && Number.isInteger(warmup) && warmup >= 0)) {
+      throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0, baselineDecay in [0, 1), entropyWeight ≥ 0, an integer batch ≥ 1 and an integer warmup ≥ 0');
+    }
     this.k = Math.max(...space.genes.map((g) => g.size));
     this.steps = space.genes.length;
     this.inputs = this.k + 1 + this.steps;
@@ -73,9 +101,10 @@ export class ReinforceStrategy implements SearchStrategy {
 
   propose(history: readonly Scored[]): Genome {
     const seen = new Set(history.map((h) => this.space.key(h.genome)));
-    let g = this.space.repair(this.sample());
+    const draw = () => (history.length < (this.o.warmup ?? 0) ? this.space.random(this.rng) : this.space.repair(this.sample()));
+    let g = draw();
     // a repeat teaches nothing new: resample a few times before accepting it
-    for (let i = 0; i < 20 && seen.has(this.space.key(g)); i++) g = this.space.repair(this.sample());
+    for (let i = 0; i < 20 && seen.has(this.space.key(g)); i++) g = draw();
     // a converged policy keeps sampling what it has seen: step to an unseen neighbour instead and
     // learn from it as if sampled (a canonical genome is a valid action sequence under the masks)
     for (let i = 0; i < 50 && seen.has(this.space.key(g)); i++) g = this.space.mutate(g, this.rng);
@@ -88,26 +117,45 @@ export class ReinforceStrategy implements SearchStrategy {
     this.pending = null;
     if (!actions) return; // an evaluation this controller did not propose
     if (scored.score.feasible && scored.score.value > this.bestFeasible) this.bestFeasible = scored.score.value;
-    const r = (this.o.reward ?? ((s, best) => shapedReward(s.score, best)))(scored, this.bestFeasible);
+    const front = scored.score.feasible && this.o.front ? this.archive.add(this.o.front(scored)) : undefined;
+    const r = this.o.reward ? this.o.reward(scored, this.bestFeasible) : shapedReward(scored.score, this.bestFeasible, front);
     if (!Number.isFinite(r)) throw new EveError('REWARD_INVALID', `REINFORCE got a non-finite reward ${r}`);
-    if (this.baseline === null) { this.baseline = r; return; }
+    this.collected.push({ actions, reward: r });
+    if (this.collected.length >= (this.o.batch ?? 1)) this.update(this.collected.splice(0));
+  }
+
+  /** One policy-gradient step on a batch against the moving-average baseline. */
+  private update(batch: { actions: number[]; reward: number }[]): void {
+    const rewards = batch.map((b) => b.reward);
+    const mean = rewards.reduce((a, b) => a + b, 0) / rewards.length;
+    const b = this.baseline ?? mean; // the first batch is its own baseline (one sample: no step)
     const d = this.o.baselineDecay;
-    // spread updated before dividing, so the first surprise after a run of equal rewards scales to
-    // 1 / (1 − d) rather than exploding; clipped so no single reward can collapse the policy
-    this.spread = d * this.spread + (1 - d) * Math.abs(r - this.baseline);
-    const advantage = this.spread > 0 ? Math.max(-MAX_ADVANTAGE, Math.min(MAX_ADVANTAGE, (r - this.baseline) / this.spread)) : 0;
-    this.baseline = d * this.baseline + (1 - d) * r;
+    const dev = rewards.reduce((a, r) => a + Math.abs(r - b), 0) / rewards.length;
+    // spread updated before dividing; it starts at the first non-zero deviation so a first surprise
+    // does not scale to 1 / (1 − d); clipped so no single reward can collapse the policy
+    this.spread = this.spread === 0 ? dev : d * this.spread + (1 - d) * dev;
+    const advantages = rewards.map((r) => (this.spread > 0 ? Math.max(-MAX_ADVANTAGE, Math.min(MAX_ADVANTAGE, (r - b) / this.spread)) : 0));
+    this.baseline = d * b + (1 - d) * mean;
     const beta = this.o.entropyWeight ?? 0;
-    if (advantage === 0 && beta === 0) return;
+    if (advantages.every((a) => a === 0) && beta === 0) return;
     const vars = NAMES.map((n) => this.w[n]);
     tf.tidy(() => {
       const loss = () => {
-        const { logProb, entropy } = this.trajectory(actions);
-        return tf.neg(tf.add(tf.mul(advantage, logProb), tf.mul(beta, entropy))) as tf.Scalar;
+        let total = tf.scalar(0);
+        for (const [i, { actions }] of batch.entries()) {
+          const { logProb, entropy } = this.trajectory(actions);
+          total = tf.add(total, tf.add(tf.mul(advantages[i]!, logProb), tf.mul(beta, entropy)));
+        }
+        return tf.div(tf.neg(total), batch.length) as tf.Scalar;
       };
       const { grads } = tf.variableGrads(loss, vars);
       for (const n of NAMES) this.w[n].assign(tf.sub(this.w[n], tf.mul(this.o.learningRate, grads[this.w[n].name]!)));
     });
+  }
+
+  /** The controller's current probability of proposing the canonical genome `g` (before de-duplication). */
+  probability(g: Genome): number {
+    return Math.exp(tf.tidy(() => this.trajectory(this.space.repair(g)).logProb.dataSync()[0]!));
   }
 
   /** Samples one decision sequence with the seeded RNG from the controller's current policy. */
@@ -163,7 +211,7 @@ export class ReinforceStrategy implements SearchStrategy {
 
   snapshot(): StrategySnapshot {
     const weights = Object.fromEntries(NAMES.map((n) => [n, Array.from(this.w[n].dataSync())]));
-    return { strategy: this.name, version: 1, state: { rng: this.rng.state(), weights, baseline: this.baseline, spread: this.spread, bestFeasible: this.bestFeasible, pending: this.pending } };
+    return { strategy: this.name, version: 1, state: { rng: this.rng.state(), weights, baseline: this.baseline, spread: this.spread, bestFeasible: this.bestFeasible, pending: this.pending, collected: this.collected, archive: this.archive.toJSON() } };
   }
 
   restore(snapshot: StrategySnapshot): void {
@@ -171,19 +219,26 @@ export class ReinforceStrategy implements SearchStrategy {
     const weights = s.weights as Record<string, unknown> | undefined;
     const ok = typeof weights === 'object' && weights !== null && NAMES.every((n) => Array.isArray(weights[n]) && (weights[n] as unknown[]).length === this.w[n].size && (weights[n] as unknown[]).every(Number.isFinite));
     const pending = s.pending;
-    const pendingOk = pending === null || (Array.isArray(pending) && pending.length === this.steps && pending.every((a, t) => Number.isInteger(a) && a >= 0 && a < this.space.genes[t]!.size));
+    const isActions = (a: unknown) => Array.isArray(a) && a.length === this.steps && a.every((v, t) => Number.isInteger(v) && v >= 0 && v < this.space.genes[t]!.size);
+    const pendingOk = pending === null || isActions(pending);
+    // snapshots from before batched updates carry no collected batch and no archive
+    const collected = s.collected ?? [];
+    const collectedOk = Array.isArray(collected) && collected.every((c) => typeof c === 'object' && c !== null && isActions(c.actions) && Number.isFinite(c.reward));
     // snapshots from before the shaped reward carry no best feasible value: 0 until one is seen
     const bestFeasible = s.bestFeasible ?? 0;
-    if (!ok || !pendingOk || !(s.baseline === null || Number.isFinite(s.baseline)) || !Number.isFinite(s.spread) || !Number.isFinite(bestFeasible)) {
+    if (!ok || !pendingOk || !collectedOk || !(s.baseline === null || Number.isFinite(s.baseline)) || !Number.isFinite(s.spread) || !Number.isFinite(bestFeasible)) {
       throw new EveError('SNAPSHOT_INVALID', `a REINFORCE snapshot needs weights for a ${this.o.hidden}-unit controller over ${this.steps} decisions of up to ${this.k} values, a baseline, a spread and the pending sample`);
     }
     const rng = rngFrom(s);
+    const archive = FrontArchive.from(s.archive ?? []);
     for (const n of NAMES) this.w[n].assign(tf.tensor(weights![n] as number[], this.w[n].shape));
     this.rng = rng;
     this.baseline = s.baseline as number | null;
     this.spread = s.spread as number;
     this.bestFeasible = bestFeasible as number;
     this.pending = pending as number[] | null;
+    this.collected = (collected as { actions: number[]; reward: number }[]).map((c) => ({ actions: [...c.actions], reward: c.reward }));
+    this.archive = archive;
   }
 
   /** Frees the controller's tensors. */

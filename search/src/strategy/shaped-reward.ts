@@ -7,6 +7,7 @@
  * toward feasibility, and feasibility always beats getting closer to it.
  */
 import type { Score } from '../objective/score.js';
+import type { FrontTerms } from './front-reward.js';
 import { REJECTED_MARGIN } from './run-search.js';
 
 /** Accuracy shortfall (points) at which an infeasible reward has fallen to 1/e of its ceiling: the loosest floor's width. */
@@ -17,9 +18,14 @@ const INFEASIBLE_CEILING = 0.9;
 /**
  * @param best the best feasible objective value seen so far (including this one, if feasible);
  *   feasible values are scaled by it, so the best-so-far earns 2 whatever the objective's units.
+ * @param front a feasible candidate's front terms (front-reward.ts), each in [0, 1]: when given,
+ *   the feasible reward is 1 + the mean of the scaled value, `box` and `share`, still in [1, 2].
  */
-export function shapedReward(score: Score, best: number): number {
-  if (score.feasible) return 1 + (best > 0 ? Math.max(0, score.value) / best : 0);
+export function shapedReward(score: Score, best: number, front?: FrontTerms): number {
+  if (score.feasible) {
+    const scalar = best > 0 ? Math.min(1, Math.max(0, score.value) / best) : 0;
+    return 1 + (front ? (scalar + front.box + front.share) / 3 : scalar);
+  }
   const margin = Math.min(0, score.margin);
   if (margin <= REJECTED_MARGIN) {
     // rejectedMargin: −100 · (1 + excess past the budget)

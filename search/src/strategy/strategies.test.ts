@@ -5,7 +5,7 @@ import type { Candidate } from '../space/candidate.js';
 import { createRng } from '../rng/rng.js';
 import { scoreEvaluation } from '../objective/score.js';
 import type { Evaluation, Evaluator } from '../evaluator/evaluator.js';
-import { searchHypervolume, type Normalisation } from '../pareto/pareto-front.js';
+import { objectives, searchHypervolume, type Normalisation } from '../pareto/pareto-front.js';
 import { EvolutionStrategy } from './evolution-strategy.js';
 import { Nsga2Strategy, rankAndCrowd } from './nsga2-strategy.js';
 import { RandomStrategy } from './random-strategy.js';
@@ -35,6 +35,8 @@ const make: Record<string, (seed: number) => SearchStrategy> = {
   evolution: (seed) => new EvolutionStrategy(space, createRng(seed), { population: 6, tournament: 3 }),
   nsga2: (seed) => new Nsga2Strategy(space, createRng(seed), { population: 8, crossoverRate: 0.9, mutations: 1 }),
   reinforce: (seed) => new ReinforceStrategy(space, createRng(seed), { hidden: 8, learningRate: 0.1, baselineDecay: 0.8 }),
+  // batched updates, random warm-up and the front reward: snapshots land mid-batch and after the warm-up
+  'reinforce (batch, warm-up, front)': (seed) => new ReinforceStrategy(space, createRng(seed), { hidden: 8, learningRate: 0.1, baselineDecay: 0.8, batch: 3, warmup: 5, front: (s) => objectives(s.evaluation, norm) }),
 };
 
 // the backend training and the bench use (importing it makes it TensorFlow.js's first choice)
