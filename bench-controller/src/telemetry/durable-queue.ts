@@ -38,6 +38,9 @@ export interface QueuedBytes {
   chars: number;
 }
 
+/** How long a shared queue's connection waits for the other one's write (a commit or delete takes ~1 ms). */
+const BUSY_TIMEOUT_MS = 10_000;
+
 export class DurableQueue {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
@@ -55,15 +58,17 @@ export class DurableQueue {
    * fiftieth of the reads of 4 KiB pages for the same lines); small ones suit a commit per small
    * record (the spool), since each commit writes whole pages.
    */
-  constructor(readonly path: string, o: { fsync?: boolean; pageSize?: number } = {}) {
+  constructor(readonly path: string, o: { fsync?: boolean; pageSize?: number; shared?: boolean } = {}) {
     if (o.pageSize !== undefined && !(Number.isInteger(Math.log2(o.pageSize)) && o.pageSize >= 512 && o.pageSize <= 65536)) {
       throw new EveError('QUEUE_PAGE_SIZE', `page size ${o.pageSize} is not a power of two from 512 to 65536`);
     }
     try {
       this.db = new Database(path);
       if (o.pageSize !== undefined) this.db.pragma(`page_size = ${o.pageSize}`);
-      // one process owns a queue: exclusive locking skips the shared-memory locks of every commit
-      this.db.pragma('locking_mode = EXCLUSIVE');
+      // one connection owns a queue: exclusive locking skips the shared-memory locks of every commit;
+      // a shared queue (the bridge's outbox: written by one thread, drained by another) waits for the lock instead
+      if (o.shared) this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      else this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${o.fsync ? 'FULL' : 'NORMAL'}`);
       this.db.exec('CREATE TABLE IF NOT EXISTS queue (id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL, items INTEGER NOT NULL DEFAULT 1)');
@@ -76,7 +81,7 @@ export class DurableQueue {
     this.insert = this.db.prepare('INSERT INTO queue (text, items) VALUES (?, ?)');
     this.pushMany = this.db.transaction((texts: readonly string[]) => texts.map((t) => Number(this.insert.run(t, 1).lastInsertRowid)));
     this.oldest = this.db.prepare('SELECT id, text, items FROM queue ORDER BY id LIMIT ?');
-    this.oldestGroups = this.db.prepare('SELECT id, CAST(text AS BLOB) AS body, items, length(text) AS chars FROM queue ORDER BY id');
+    this.oldestGroups = this.db.prepare('SELECT id, CAST(text AS BLOB) AS body, items, length(text) AS chars FROM queue WHERE id > ? ORDER BY id');
     this.remove1 = this.db.prepare('DELETE FROM queue WHERE id = ?');
     this.removeRange = this.db.prepare('DELETE FROM queue WHERE id BETWEEN ? AND ?');
     this.countNow = 0;
@@ -121,11 +126,14 @@ export class DurableQueue {
     return this.oldest.all(limit) as QueuedRecord[];
   }
 
-  /** The oldest records holding about `items` items, as bytes: whole records, at least one. */
-  peekItems(items: number): QueuedBytes[] {
+  /**
+   * The oldest records holding about `items` items, as bytes: whole records, at least one. Only
+   * records after id `after` (those before it are being delivered already).
+   */
+  peekItems(items: number, after = 0): QueuedBytes[] {
     const out: QueuedBytes[] = [];
     let n = 0;
-    for (const r of this.oldestGroups.iterate() as IterableIterator<QueuedBytes>) {
+    for (const r of this.oldestGroups.iterate(after) as IterableIterator<QueuedBytes>) {
       if (out.length > 0 && n + r.items > items) break;
       out.push(r);
       n += r.items;
@@ -152,6 +160,12 @@ export class DurableQueue {
       this.bytesNow -= 'chars' in r ? r.chars : r.text.length;
     }
     this.countNow -= items;
+  }
+
+  /** Accounts for records another connection to this (shared) queue removed. */
+  removedElsewhere(items: number, chars: number): void {
+    this.countNow -= items;
+    this.bytesNow -= chars;
   }
 
   private recount(): void {
