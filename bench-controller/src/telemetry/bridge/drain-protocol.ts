@@ -3,6 +3,7 @@
  * The thread owns nothing the main thread decides: the backoff (clock and randomness), the
  * dead-letter file and the counters stay on the main thread, the thread asks for them.
  */
+import type { RecordRef } from '../durable-queue.js';
 import type { InfluxV1Options } from './influx-v1-writer.js';
 import type { WireError } from './outbox-drain.js';
 
@@ -26,7 +27,7 @@ export type ToDrain =
 /** Writer thread -> main thread. */
 export type FromDrain =
   | { kind: 'written'; points: number; texts?: string[] }
-  | { kind: 'removed'; items: number; chars: number }
+  | { kind: 'remove'; records: RecordRef[] }
   | { kind: 'deadLetter'; id: number; reason: string; lines: string[] }
   | { kind: 'retryLater'; id: number; outage?: WireError }
   | { kind: 'log'; line: string }

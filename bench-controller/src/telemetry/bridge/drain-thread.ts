@@ -29,7 +29,7 @@ function ask(m: FromDrain & { id: number }): Promise<ToDrain> {
 
 const host: DrainHost = {
   written: (points, texts) => post(texts ? { kind: 'written', points, texts: [...texts] } : { kind: 'written', points }),
-  removed: (items, chars) => post({ kind: 'removed', items, chars }),
+  remove: (records) => post({ kind: 'remove', records }),
   deadLetter: async (reason, lines) => {
     const answer = await ask({ kind: 'deadLetter', id: nextId++, reason, lines: [...lines] });
     if (answer.kind === 'deadLettered' && answer.error !== undefined) throw new EveError('DEAD_LETTER_WRITE', answer.error);
@@ -41,6 +41,7 @@ const host: DrainHost = {
   log: (line) => post({ kind: 'log', line }),
 };
 
+// reads and checkpoints only: the bridge's thread is the one writer (see outbox-drain.ts)
 const outbox = new DurableQueue(data.outboxPath, { pageSize: 65536, shared: true });
 const influx = new InfluxV1Writer({ ...data.influx, connections: data.inFlight });
 const drain = new OutboxDrain(outbox, influx, new CommitSignal(data.commits), host, data);

@@ -121,8 +121,8 @@ export class DrainWorker {
         this.crashes = 0;
         h.written(m.points, m.texts);
         return;
-      case 'removed':
-        h.removed(m.items, m.chars);
+      case 'remove':
+        h.remove(m.records);
         return;
       case 'log':
         h.log(m.line);

@@ -1,8 +1,10 @@
 /**
  * Writes the outbox to InfluxDB: the oldest records in batches of about `batchSize` points, up to
  * `inFlight` batches at once (InfluxDB parses and stores concurrent writes in parallel; one at a
- * time left it idle while the next batch was read and sent), each removed from the outbox once
- * InfluxDB accepted it. Order between batches does not matter: every point carries its timestamp,
+ * time left it idle while the next batch was read and sent); the host removes a batch from the
+ * outbox once InfluxDB accepted it. This side only reads the outbox (and checkpoints its WAL): with
+ * the deletes here as well, the bridge's commits waited for this thread's write lock, in SQLite's
+ * busy sleeps of 1 ms and more, ~20 % of the main thread. Order between batches does not matter: every point carries its timestamp,
  * and a batch written twice (after a crash) overwrites itself.
  *
  * After a failure nothing new is sent until the batches in flight are settled; then a retriable
@@ -12,15 +14,15 @@
  * worker and its host forwards to the bridge on the main thread.
  */
 import { EveError, isEveError } from '@eve-bench/device-agent';
-import type { DurableQueue, QueuedBytes } from '../durable-queue.js';
+import type { DurableQueue, QueuedBytes, RecordRef } from '../durable-queue.js';
 import type { CommitSignal } from './commit-signal.js';
 import type { InfluxV1Writer } from './influx-v1-writer.js';
 
 export interface DrainHost {
   /** InfluxDB accepted `points` points; `texts` (when asked for) are their lines, one record each. */
   written(points: number, texts: readonly string[] | undefined): void;
-  /** Records holding `items` items and `chars` characters left the outbox. */
-  removed(items: number, chars: number): void;
+  /** These records are delivered or dead-lettered: remove them from the outbox. */
+  remove(records: RecordRef[]): void;
   /** Makes rejected lines durable in the dead-letter file; rejects when it cannot. */
   deadLetter(reason: string, lines: readonly string[]): Promise<void>;
   /**
@@ -45,7 +47,7 @@ export class OutboxDrain {
   private stopping = false;
 
   /** `commits` moves whenever records were committed to the outbox. */
-  constructor(private readonly outbox: DurableQueue, private readonly influx: InfluxV1Writer, private readonly commits: CommitSignal, private readonly host: DrainHost, private readonly o: OutboxDrainOptions) {}
+  constructor(private readonly outbox: Pick<DurableQueue, 'peekItems' | 'checkpoint'>, private readonly influx: InfluxV1Writer, private readonly commits: CommitSignal, private readonly host: DrainHost, private readonly o: OutboxDrainOptions) {}
 
   /** Finish: write what is in the outbox unless InfluxDB is unavailable, then `run` resolves. */
   stop(): void {
@@ -68,6 +70,9 @@ export class OutboxDrain {
       }
       if (flying.size === 0) {
         if (failure) {
+          // the bridge's own connection leaves checkpoints to this one: while nothing is deleted (an
+          // outage) no commit here triggers one, so the WAL would grow with every group
+          this.outbox.checkpoint();
           const go = await this.failed(failure);
           failure = undefined;
           after = 0; // what failed is still in the outbox: read it again
@@ -87,16 +92,12 @@ export class OutboxDrain {
   }
 
   private written(batch: QueuedBytes[]): void {
-    this.outbox.remove(batch);
     let points = 0;
-    let chars = 0;
-    for (const r of batch) {
-      points += r.items;
-      chars += r.chars;
-    }
+    for (const r of batch) points += r.items;
     // removed first: whoever hears of the write sees the outbox without it
-    this.host.removed(points, chars);
+    this.remove(batch);
     this.host.written(points, this.o.withTexts ? batch.map((r) => r.body.toString('utf8')) : undefined);
+    this.outbox.checkpoint();
   }
 
   /** Handles a failed batch once nothing is in flight; true to go on. */
@@ -140,8 +141,7 @@ export class OutboxDrain {
   }
 
   private remove(records: QueuedBytes[]): void {
-    this.outbox.remove(records);
-    this.host.removed(records.reduce((n, r) => n + r.items, 0), records.reduce((n, r) => n + r.chars, 0));
+    this.host.remove(records.map((r) => ({ id: r.id, items: r.items, chars: r.chars })));
   }
 }
 
