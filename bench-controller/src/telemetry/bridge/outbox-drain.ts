@@ -2,9 +2,9 @@
  * Writes the outbox to InfluxDB: the oldest records in batches of about `batchSize` points, up to
  * `inFlight` batches at once (InfluxDB parses and stores concurrent writes in parallel; one at a
  * time left it idle while the next batch was read and sent); the host removes a batch from the
- * outbox once InfluxDB accepted it. This side only reads the outbox (and checkpoints its WAL): with
- * the deletes here as well, the bridge's commits waited for this thread's write lock, in SQLite's
- * busy sleeps of 1 ms and more, ~20 % of the main thread. Order between batches does not matter: every point carries its timestamp,
+ * outbox once InfluxDB accepted it. This side only reads the outbox (and checkpoints its WAL), so
+ * the bridge's commits never wait for a write lock held here (SQLite's busy handler sleeps 1 ms
+ * and more). Order between batches does not matter: every point carries its timestamp,
  * and a batch written twice (after a crash) overwrites itself.
  *
  * After a failure nothing new is sent until the batches in flight are settled; then a retriable
