@@ -5,7 +5,9 @@
  *   by (a) a do-nothing QoS 1 subscriber (the ceiling, with the bridge's MQTT client options:
  *   MQTT 5, persistent session, the same receive maximum) and (b) the bridge, timed until the last
  *   point is in InfluxDB. Rounds alternate the two, so both see the same machine; the figure is
- *   the median of the rounds' ratios. This process's CPU time per message is reported for both;
+ *   the median of the rounds' ratios. This process's CPU time per message is reported for both
+ *   (process.cpuUsage counts every thread of the process: for the bridge, its InfluxDB writer
+ *   thread too);
  * - end-to-end latency at 1,000 messages/s: publish (spooling publisher) -> InfluxDB accepted the
  *   write, p50/p99 over the run.
  * Writes bench/results/telemetry.json and prints a table.
@@ -59,7 +61,7 @@ async function preload(url: string, n: number, session: string): Promise<void> {
 /** One drain: messages per second and this process's CPU microseconds per message. */
 interface Drain { perS: number; cpuUsPerMessage: number }
 
-/** Times `drain` from its start until `done()`, wall clock and this process's CPU. */
+/** Times `drain` from its start until `done()`, wall clock and this process's CPU (all its threads). */
 async function timed(what: string, drain: () => Promise<() => boolean>): Promise<Drain> {
   const cpu0 = process.cpuUsage();
   const t0 = performance.now();

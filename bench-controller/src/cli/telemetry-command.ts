@@ -66,7 +66,9 @@ export function registerTelemetry(program: Command): void {
         metricsIntervalMs: o.metricsInterval * 1000,
       });
       process.stderr.write(`bridge: ${o.mqtt} -> ${o.influx} db ${o.db}; Ctrl-C stops it\n`);
-      await untilSignal();
+      // the bridge gives up only when its InfluxDB writer keeps crashing: the command fails with it
+      const failed = await Promise.race([untilSignal().then(() => undefined), bridge.failure]);
+      if (failed) throw failed;
       await bridge.stop();
       process.stderr.write(`bridge: stopped ${JSON.stringify(bridge.stats)}\n`);
     });

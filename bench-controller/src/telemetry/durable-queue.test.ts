@@ -77,4 +77,28 @@ describe('DurableQueue', () => {
     again.close();
     expect(() => new DurableQueue(join(dir, 'odd.sqlite'), { pageSize: 3000 })).toThrow(expect.objectContaining({ code: 'QUEUE_PAGE_SIZE' }));
   });
+
+  it('shares a queue between a writing and a reading connection, reading past records already taken', () => {
+    const path = join(dir, 'shared.sqlite');
+    const writer = new DurableQueue(path, { pageSize: 65536, shared: true });
+    const reader = new DurableQueue(path, { pageSize: 65536, shared: true });
+    writer.pushGroup(['a 1', 'b 2']);
+    writer.pushGroup(['c 3']);
+    const first = reader.peekItems(2);
+    expect(first.map((r) => r.body.toString())).toEqual(['a 1\nb 2']);
+    // the next batch while the first is still being delivered
+    const second = reader.peekItems(2, first[0]!.id);
+    expect(second.map((r) => r.body.toString())).toEqual(['c 3']);
+    writer.pushGroup(['d 4']);
+    // delivered: the writing connection removes it (the reader only reads and checkpoints)
+    writer.remove(second.map(({ id, items, chars }) => ({ id, items, chars })));
+    reader.checkpoint();
+    expect(reader.peekItems(10).map((r) => r.body.toString())).toEqual(['a 1\nb 2', 'd 4']);
+    expect([writer.count, writer.bytes]).toEqual([3, 7 + 3]);
+    writer.close();
+    reader.close();
+    const again = new DurableQueue(path);
+    expect([again.count, again.bytes]).toEqual([3, 10]);
+    again.close();
+  });
 });

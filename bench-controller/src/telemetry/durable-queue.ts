@@ -38,6 +38,16 @@ export interface QueuedBytes {
   chars: number;
 }
 
+/** How long a shared queue's connection waits for the other one's write (a commit or delete takes ~1 ms). */
+const BUSY_TIMEOUT_MS = 10_000;
+
+/** What removing a record needs: its id, and its items and characters for the counts. */
+export interface RecordRef {
+  id: number;
+  items: number;
+  chars: number;
+}
+
 export class DurableQueue {
   private readonly db: Database.Database;
   private readonly insert: Database.Statement;
@@ -55,17 +65,22 @@ export class DurableQueue {
    * fiftieth of the reads of 4 KiB pages for the same lines); small ones suit a commit per small
    * record (the spool), since each commit writes whole pages.
    */
-  constructor(readonly path: string, o: { fsync?: boolean; pageSize?: number } = {}) {
+  constructor(readonly path: string, o: { fsync?: boolean; pageSize?: number; shared?: boolean; autoCheckpoint?: boolean } = {}) {
     if (o.pageSize !== undefined && !(Number.isInteger(Math.log2(o.pageSize)) && o.pageSize >= 512 && o.pageSize <= 65536)) {
       throw new EveError('QUEUE_PAGE_SIZE', `page size ${o.pageSize} is not a power of two from 512 to 65536`);
     }
     try {
       this.db = new Database(path);
       if (o.pageSize !== undefined) this.db.pragma(`page_size = ${o.pageSize}`);
-      // one process owns a queue: exclusive locking skips the shared-memory locks of every commit
-      this.db.pragma('locking_mode = EXCLUSIVE');
+      // one connection owns a queue: exclusive locking skips the shared-memory locks of every commit;
+      // a shared one (the bridge's outbox: written by one thread, read by another) waits for a lock instead
+      if (o.shared) this.db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      else this.db.pragma('locking_mode = EXCLUSIVE');
       this.db.pragma('journal_mode = WAL');
       this.db.pragma(`synchronous = ${o.fsync ? 'FULL' : 'NORMAL'}`);
+      // off where another connection checkpoints (the outbox's writer thread): a commit that crosses
+      // the WAL's threshold copies it into the database file, ~60 % of the commits' time otherwise
+      if (o.autoCheckpoint === false) this.db.pragma('wal_autocheckpoint = 0');
       this.db.exec('CREATE TABLE IF NOT EXISTS queue (id INTEGER PRIMARY KEY AUTOINCREMENT, text TEXT NOT NULL, items INTEGER NOT NULL DEFAULT 1)');
       // a queue written before records held groups: each of its records is one item
       const columns = this.db.prepare('SELECT name FROM pragma_table_info(\'queue\')').pluck().all() as string[];
@@ -76,7 +91,7 @@ export class DurableQueue {
     this.insert = this.db.prepare('INSERT INTO queue (text, items) VALUES (?, ?)');
     this.pushMany = this.db.transaction((texts: readonly string[]) => texts.map((t) => Number(this.insert.run(t, 1).lastInsertRowid)));
     this.oldest = this.db.prepare('SELECT id, text, items FROM queue ORDER BY id LIMIT ?');
-    this.oldestGroups = this.db.prepare('SELECT id, CAST(text AS BLOB) AS body, items, length(text) AS chars FROM queue ORDER BY id');
+    this.oldestGroups = this.db.prepare('SELECT id, CAST(text AS BLOB) AS body, items, length(text) AS chars FROM queue WHERE id > ? ORDER BY id');
     this.remove1 = this.db.prepare('DELETE FROM queue WHERE id = ?');
     this.removeRange = this.db.prepare('DELETE FROM queue WHERE id BETWEEN ? AND ?');
     this.countNow = 0;
@@ -121,11 +136,14 @@ export class DurableQueue {
     return this.oldest.all(limit) as QueuedRecord[];
   }
 
-  /** The oldest records holding about `items` items, as bytes: whole records, at least one. */
-  peekItems(items: number): QueuedBytes[] {
+  /**
+   * The oldest records holding about `items` items, as bytes: whole records, at least one. Only
+   * records after id `after` (those before it are being delivered already).
+   */
+  peekItems(items: number, after = 0): QueuedBytes[] {
     const out: QueuedBytes[] = [];
     let n = 0;
-    for (const r of this.oldestGroups.iterate() as IterableIterator<QueuedBytes>) {
+    for (const r of this.oldestGroups.iterate(after) as IterableIterator<QueuedBytes>) {
       if (out.length > 0 && n + r.items > items) break;
       out.push(r);
       n += r.items;
@@ -134,7 +152,7 @@ export class DurableQueue {
   }
 
   /** Removes delivered records; a run of consecutive ids (a peeked batch) is one range delete. */
-  remove(records: readonly (QueuedRecord | QueuedBytes)[]): void {
+  remove(records: readonly (QueuedRecord | RecordRef)[]): void {
     if (records.length === 0) return;
     let removed = 0;
     let items = 0;
@@ -152,6 +170,11 @@ export class DurableQueue {
       this.bytesNow -= 'chars' in r ? r.chars : r.text.length;
     }
     this.countNow -= items;
+  }
+
+  /** Copies the WAL into the database file as far as readers allow, without blocking writers. */
+  checkpoint(): void {
+    this.db.pragma('wal_checkpoint(PASSIVE)');
   }
 
   private recount(): void {

@@ -44,10 +44,10 @@ describe('TopicCache', () => {
   it('answers as parseTopic does, for EVE topics and others, and stays within its bound', () => {
     const c = new TopicCache(2);
     for (let round = 0; round < 2; round++) {
-      expect(c.parse('eve/v1/lab1/b0/telemetry')).toEqual({ bench: 'lab1', board: 'b0', kind: 'telemetry' });
+      expect(c.parse('eve/v1/lab1/b0/telemetry')).toEqual({ bench: 'lab1', board: 'b0', kind: 'telemetry', telemetryHead: 'eve_telemetry,bench=lab1,board=b0' });
       expect(c.parse('eve/v1/lab1/b0/nonsense')).toBeUndefined();
       expect(c.parse('other/topic')).toBeUndefined();
     }
-    expect(c.parse('eve/v1/lab2/b1/event')).toEqual({ bench: 'lab2', board: 'b1', kind: 'event' });
+    expect(c.parse('eve/v1/lab2/b1/event')).toEqual({ bench: 'lab2', board: 'b1', kind: 'event', telemetryHead: '' });
   });
 });

@@ -2,23 +2,30 @@
  * The MQTT -> InfluxDB bridge. A message is validated, turned into a line of line protocol and put
  * in the durable outbox *before* it is acknowledged to the broker (PUBACK), so anything the broker
  * handed over is either in the outbox or will be redelivered. Messages are committed and
- * acknowledged in groups (group-ack.ts): one outbox record and one commit per group. A drain loop writes the outbox to
- * InfluxDB in batches and removes what was written; retriable failures wait with jittered backoff
- * for as long as the outage lasts; rejected points go to the dead-letter file with the reason.
+ * acknowledged in groups (group-ack.ts): one outbox record and one commit per group. A worker
+ * thread (drain-worker.ts, outbox-drain.ts) writes the outbox to InfluxDB in batches, two in flight,
+ * and this thread removes what was written (one range delete per batch), so it only receives,
+ * validates, commits, acknowledges and deletes;
+ * retriable failures wait with jittered backoff (on this thread's clock) for as long as the outage
+ * lasts; rejected points go to the dead-letter file with the reason.
  * When the outbox reaches its bound the bridge stops acknowledging, so the broker's persistent
  * session holds the rest (MQTT 5 receive-maximum bounds what is in flight meanwhile).
  */
 import { appendFileSync } from 'node:fs';
 import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
-import { EveError, isEveError } from '@eve-bench/device-agent';
-import { DurableQueue, type QueuedBytes } from '../durable-queue.js';
+import { EveError } from '@eve-bench/device-agent';
+import { DurableQueue } from '../durable-queue.js';
 import { toLineProtocol, pointTimestampNs } from '../line-protocol.js';
 import { SCHEMAS, TOPIC_ROOT } from '../schema.js';
 import { Backoff } from './backoff.js';
+import { isTelemetryPayload } from './fast-check.js';
 import { GroupAck } from './group-ack.js';
 import { TopicCache } from './topic-cache.js';
+import { DrainWorker } from './drain-worker.js';
 import { InfluxV1Writer, type InfluxV1Options } from './influx-v1-writer.js';
+import type { DrainHost } from './outbox-drain.js';
 import { SeqGapCounter } from './seq-gaps.js';
+import { telemetryLine } from './telemetry-line.js';
 
 export interface Clock {
   now(): number;
@@ -68,6 +75,10 @@ export interface BridgeOptions {
    * newline-separated lines (an outbox record), and how many points they hold.
    */
   onWritten?: (texts: readonly string[], points: number) => void;
+  /** InfluxDB writes in flight at once (default 2). */
+  inFlight?: number;
+  /** The InfluxDB writer thread's script (tests substitute one that crashes). */
+  drainThread?: URL;
   /** Messages per acknowledged group at most (default 500). */
   maxGroup?: number;
   /** Observes each group before its commit and before its PUBACKs (tests crash the bridge there). */
@@ -96,18 +107,19 @@ export class TelemetryBridge {
   private readonly log: (line: string) => void;
   private readonly maxBytes: number;
   private readonly name: string;
-  private kick: (() => void) | undefined;
+  private drainer: DrainWorker | undefined;
   private running = true;
   /** False once stop() began: a group waiting for outbox room gives up (it stays with the broker). */
   private accepting = true;
-  private aborted = false;
   private warned = 0;
   private outage: EveError | undefined;
-  private drainDone: Promise<void> = Promise.resolve();
+  private giveUp: (e: EveError) => void = () => {};
+  /** Settles only if the bridge gave up (its InfluxDB writer kept crashing), with the reason. */
+  readonly failure = new Promise<EveError>((r) => { this.giveUp = r; });
   private metricsTimer: NodeJS.Timeout | undefined;
   private client: MqttClient | undefined;
 
-  private constructor(private readonly o: BridgeOptions, private readonly outbox: DurableQueue, private readonly influx: InfluxV1Writer) {
+  private constructor(private readonly o: BridgeOptions, private readonly outbox: DurableQueue) {
     this.clock = o.clock ?? systemClock;
     this.log = o.log ?? ((l) => process.stderr.write(`${l}\n`));
     this.backoff = new Backoff({ random: o.random });
@@ -124,11 +136,23 @@ export class TelemetryBridge {
   }
 
   static async start(o: BridgeOptions): Promise<TelemetryBridge> {
-    const influx = new InfluxV1Writer(o.influx);
-    // large pages: the outbox's records are groups of lines, tens of kilobytes each
-    const bridge = new TelemetryBridge(o, new DurableQueue(o.outboxPath, { pageSize: 65536 }), influx);
+    InfluxV1Writer.endpoint(o.influx); // a bad URL fails here, not in the writer thread
+    // large pages: the outbox's records are groups of lines, tens of kilobytes each; shared: the
+    // InfluxDB writer thread reads through its own connection, and checkpoints the WAL
+    const bridge = new TelemetryBridge(o, new DurableQueue(o.outboxPath, { pageSize: 65536, shared: true, autoCheckpoint: false }));
     if (bridge.outbox.count > 0) bridge.log(`bridge: ${bridge.outbox.count} points left in the outbox by an earlier run; writing them first`);
-    bridge.drainDone = bridge.drain();
+    try {
+      bridge.drainer = new DrainWorker({
+        outboxPath: o.outboxPath, influx: o.influx, batchSize: o.batchSize ?? 5000, inFlight: o.inFlight ?? 2, withTexts: o.onWritten !== undefined,
+        host: bridge.drainHost(),
+        restartDelay: () => bridge.clock.sleep(bridge.backoff.next()),
+        onFatal: (e) => bridge.fail(e),
+        script: o.drainThread,
+      });
+    } catch (e) {
+      bridge.outbox.close();
+      throw e;
+    }
     const client = mqtt.connect(o.mqtt.url, bridgeClientOptions(o.mqtt, bridge.name));
     bridge.client = client;
     // set before CONNECT, as a persistent session redelivers at once
@@ -190,7 +214,7 @@ export class TelemetryBridge {
   private commit(lines: string[]): void {
     this.outbox.pushGroup(lines);
     this.warnFill(false);
-    this.kick?.();
+    this.drainer?.kick();
   }
 
   /** The message's line, or undefined after counting and dead-lettering an invalid one. */
@@ -203,6 +227,12 @@ export class TelemetryBridge {
       json = JSON.parse(message.toString('utf8'));
     } catch {
       return this.reject('payload is not JSON', topic, message.toString('utf8'));
+    }
+    // the hot path: valid telemetry, checked by hand and written field by field (both held to zod and
+    // toLineProtocol by parity tests); zod decides everything else and words the reason
+    if (t.kind === 'telemetry' && isTelemetryPayload(json)) {
+      this.gaps.observe(json.source, json.session, 'telemetry', json.seq);
+      return telemetryLine(t.telemetryHead, json);
     }
     const r = SCHEMAS[t.kind].safeParse(json);
     if (!r.success) {
@@ -243,89 +273,48 @@ export class TelemetryBridge {
     const fields = Object.entries(s).map(([k, v]) => `${k}=${v}i`).join(',');
     const name = this.name.replace(/[ ,=\\]/g, '\\$&');
     this.outbox.push([`eve_bridge,bridge=${name} ${fields} ${pointTimestampNs(this.clock.now(), 0)}`]);
-    this.kick?.();
+    this.drainer?.kick();
   }
 
-  private async drain(): Promise<void> {
-    const size = this.o.batchSize ?? 5000;
-    while (!this.aborted && (this.running || (this.outbox.count > 0 && !this.outage))) {
-      const batch = this.outbox.peekItems(size);
-      if (batch.length === 0) {
-        if (!this.running) return;
-        await new Promise<void>((r) => { this.kick = r; });
-        this.kick = undefined;
-        continue;
-      }
-      try {
-        await this.influx.write(batch.map((r) => r.body)); // a record is lines joined by newlines already
-        this.written(batch);
-      } catch (e) {
-        if (!isEveError(e)) {
-          // e.g. the dead-letter file cannot be written: keep the points and try again later
-          this.log(`bridge: cannot finish a batch, keeping it in the outbox: ${(e as Error).message}`);
-          if (!this.running) return;
-          await this.clock.sleep(this.backoff.next());
-          continue;
+  /** What the InfluxDB writer thread asks of the bridge: counters, the dead-letter file, the backoff. */
+  private drainHost(): DrainHost {
+    return {
+      written: (points, texts) => {
+        if (this.outage) this.log(`bridge: InfluxDB back; ${this.outbox.count} points in the outbox`);
+        this.outage = undefined;
+        this.backoff.reset();
+        this.counts.written += points;
+        if (texts) this.o.onWritten?.(texts, points);
+      },
+      remove: (records) => {
+        this.outbox.remove(records);
+        this.warnFill(false);
+      },
+      deadLetter: async (reason, lines) => {
+        for (const line of lines) this.deadLetter(reason, { line });
+      },
+      retryLater: async (outage) => {
+        if (outage) {
+          if (!this.outage) this.log(`bridge: InfluxDB unavailable, keeping points in the outbox and retrying: ${outage.message}`);
+          this.outage = outage;
         }
-        if (e.retriable) {
-          if (!this.outage) this.log(`bridge: InfluxDB unavailable, keeping points in the outbox and retrying: ${e.message}`);
-          this.outage = e;
-          if (!this.running) return;
-          await this.clock.sleep(this.backoff.next());
-          continue;
-        }
-        const stuck = await this.rejected(batch, e).then(() => false, (why: Error) => {
-          this.log(`bridge: cannot dead-letter, keeping the batch in the outbox: ${why.message}`);
-          return true;
-        });
-        if (stuck) {
-          if (!this.running) return;
-          await this.clock.sleep(this.backoff.next());
-        }
-      }
-    }
+        if (!this.running) return false;
+        await this.clock.sleep(this.backoff.next());
+        return this.running || !this.outage;
+      },
+      log: (line) => this.log(line),
+    };
   }
 
-  private written(batch: QueuedBytes[]): void {
-    if (this.outage) this.log(`bridge: InfluxDB back; ${this.outbox.count} points in the outbox`);
-    this.outage = undefined;
-    this.backoff.reset();
-    this.outbox.remove(batch);
-    let points = 0;
-    for (const r of batch) points += r.items;
-    this.counts.written += points;
-    if (this.o.onWritten) this.o.onWritten(batch.map((r) => r.body.toString('utf8')), points);
-    this.warnFill(false);
-  }
-
-  /** A 400 may be one bad point among good ones: written one by one, only the bad ones are dead-lettered. */
-  private async rejected(batch: QueuedBytes[], e: EveError): Promise<void> {
-    const lines = batch.reduce((n, r) => n + r.items, 0);
-    if (e.code !== 'INFLUX_HTTP_400' || lines === 1) {
-      this.log(`bridge: ${lines} points dead-lettered: ${e.message}`);
-      for (const r of batch) for (const line of r.body.toString('utf8').split('\n')) this.deadLetter(`${e.code}: ${e.message}`, { line });
-      this.outbox.remove(batch);
-      return;
-    }
-    for (const r of batch) {
-      // a record leaves the outbox once each of its lines is written or dead-lettered
-      for (const line of r.body.toString('utf8').split('\n')) {
-        try {
-          await this.influx.write([line]);
-          this.counts.written++;
-          this.o.onWritten?.([line], 1);
-        } catch (one) {
-          if (!isEveError(one) || one.retriable) return; // an outage began: the record stays for the drain loop
-          this.log(`bridge: 1 point dead-lettered: ${one.message}`);
-          this.deadLetter(`${one.code}: ${one.message}`, { line });
-        }
-      }
-      this.outbox.remove([r]);
-    }
+  /** The InfluxDB writer cannot be kept running: stop as a crash would, and say so. */
+  private fail(e: EveError): void {
+    this.log(`bridge: FATAL ${e.code}: ${e.message}`);
+    void this.abort().finally(() => this.giveUp(e));
   }
 
   /** Stops taking messages, writes the outbox out if InfluxDB is reachable, and disconnects. */
   async stop(): Promise<void> {
+    if (!this.running) return; // aborted, or given up
     clearInterval(this.metricsTimer);
     // what was received is committed and acknowledged before the clean disconnect
     this.accepting = false;
@@ -334,9 +323,7 @@ export class TelemetryBridge {
     await this.client?.endAsync();
     this.writeMetrics();
     this.running = false;
-    this.kick?.();
-    await this.drainDone;
-    this.influx.close();
+    await this.drainer?.stop();
     this.outbox.close();
   }
 
@@ -345,15 +332,13 @@ export class TelemetryBridge {
    * the outbox is closed as it is (its records are written by the next run).
    */
   async abort(): Promise<void> {
+    if (!this.running) return;
     clearInterval(this.metricsTimer);
-    this.aborted = true;
     this.accepting = false;
     this.groups.stop();
     this.client?.end(true);
     this.running = false;
-    this.kick?.();
-    await this.drainDone;
-    this.influx.close();
+    await this.drainer?.terminate();
     this.outbox.close();
   }
 }

@@ -17,6 +17,8 @@ export interface InfluxV1Options {
   username?: string;
   password?: string;
   timeoutMs?: number;
+  /** Writes in flight at once, each on its own kept-alive connection (default 1). */
+  connections?: number;
 }
 
 export class InfluxV1Writer {
@@ -26,18 +28,25 @@ export class InfluxV1Writer {
   private readonly request: typeof http.request;
 
   constructor(private readonly o: InfluxV1Options) {
+    this.endpoint = InfluxV1Writer.endpoint(o);
+    const tls = this.endpoint.protocol === 'https:';
+    this.request = tls ? https.request : http.request;
+    this.agent = new (tls ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: o.connections ?? 1 });
+    this.headers = { 'content-type': 'text/plain; charset=utf-8' };
+    if (o.username !== undefined) this.headers['authorization'] = `Basic ${Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64')}`;
+  }
+
+  /** The `/write` URL for these options; a typed INFLUX_URL error when `url` is not one. */
+  static endpoint(o: InfluxV1Options): URL {
+    let u: URL;
     try {
-      this.endpoint = new URL('/write', o.url);
+      u = new URL('/write', o.url);
     } catch {
       throw new EveError('INFLUX_URL', `'${o.url}' is not an InfluxDB URL (e.g. http://localhost:8086)`);
     }
-    this.endpoint.searchParams.set('db', o.db);
-    this.endpoint.searchParams.set('precision', 'ns');
-    const tls = this.endpoint.protocol === 'https:';
-    this.request = tls ? https.request : http.request;
-    this.agent = new (tls ? https.Agent : http.Agent)({ keepAlive: true, maxSockets: 1 });
-    this.headers = { 'content-type': 'text/plain; charset=utf-8' };
-    if (o.username !== undefined) this.headers['authorization'] = `Basic ${Buffer.from(`${o.username}:${o.password ?? ''}`).toString('base64')}`;
+    u.searchParams.set('db', o.db);
+    u.searchParams.set('precision', 'ns');
+    return u;
   }
 
   /** Writes the texts (strings or UTF-8 bytes), each one or more lines, as one batch. */

@@ -3,8 +3,10 @@
  * so the bridge splits and checks each topic once. Bounded: past `max` topics it starts afresh.
  */
 import { parseTopic } from '../schema.js';
+import { telemetryHead } from './telemetry-line.js';
 
-export type ParsedTopic = NonNullable<ReturnType<typeof parseTopic>>;
+/** A topic's parts and, for a telemetry topic, the start of its samples' lines ('' otherwise). */
+export type ParsedTopic = NonNullable<ReturnType<typeof parseTopic>> & { telemetryHead: string };
 
 export class TopicCache {
   private readonly seen = new Map<string, ParsedTopic | null>();
@@ -15,7 +17,8 @@ export class TopicCache {
     let t = this.seen.get(topic);
     if (t === undefined) {
       if (this.seen.size >= this.max) this.seen.clear();
-      t = parseTopic(topic) ?? null;
+      const p = parseTopic(topic);
+      t = p ? { ...p, telemetryHead: p.kind === 'telemetry' ? telemetryHead(p.bench, p.board) : '' } : null;
       this.seen.set(topic, t);
     }
     return t ?? undefined;

@@ -1,0 +1,152 @@
+/**
+ * Writes the outbox to InfluxDB: the oldest records in batches of about `batchSize` points, up to
+ * `inFlight` batches at once (InfluxDB parses and stores concurrent writes in parallel; one at a
+ * time left it idle while the next batch was read and sent); the host removes a batch from the
+ * outbox once InfluxDB accepted it. This side only reads the outbox (and checkpoints its WAL), so
+ * the bridge's commits never wait for a write lock held here (SQLite's busy handler sleeps 1 ms
+ * and more). Order between batches does not matter: every point carries its timestamp,
+ * and a batch written twice (after a crash) overwrites itself.
+ *
+ * After a failure nothing new is sent until the batches in flight are settled; then a retriable
+ * failure (network, 5xx, 429) waits for the host's go-ahead (its backoff) and everything not yet
+ * removed is read again; a 400 is retried line by line so only the rejected points are
+ * dead-lettered; 401/403/404 dead-letter the batch. Thread-agnostic: `drain-thread.ts` runs it in a
+ * worker and its host forwards to the bridge on the main thread.
+ */
+import { EveError, isEveError } from '@eve-bench/device-agent';
+import type { DurableQueue, QueuedBytes, RecordRef } from '../durable-queue.js';
+import type { CommitSignal } from './commit-signal.js';
+import type { InfluxV1Writer } from './influx-v1-writer.js';
+
+export interface DrainHost {
+  /** InfluxDB accepted `points` points; `texts` (when asked for) are their lines, one record each. */
+  written(points: number, texts: readonly string[] | undefined): void;
+  /** These records are delivered or dead-lettered: remove them from the outbox. */
+  remove(records: RecordRef[]): void;
+  /** Makes rejected lines durable in the dead-letter file; rejects when it cannot. */
+  deadLetter(reason: string, lines: readonly string[]): Promise<void>;
+  /**
+   * A batch could not be finished: `outage` when InfluxDB is unavailable (retriable), undefined
+   * when something else failed (e.g. dead-lettering). Resolves after the host's backoff: true to try
+   * again, false to stop.
+   */
+  retryLater(outage: EveError | undefined): Promise<boolean>;
+  log(line: string): void;
+}
+
+export interface OutboxDrainOptions {
+  batchSize: number;
+  inFlight: number;
+  /** Pass each written batch's lines to `written` (costs a copy; only when someone listens). */
+  withTexts: boolean;
+}
+
+interface Outcome { batch: QueuedBytes[]; error?: unknown }
+
+export class OutboxDrain {
+  private stopping = false;
+
+  /** `commits` moves whenever records were committed to the outbox. */
+  constructor(private readonly outbox: Pick<DurableQueue, 'peekItems' | 'checkpoint'>, private readonly influx: InfluxV1Writer, private readonly commits: CommitSignal, private readonly host: DrainHost, private readonly o: OutboxDrainOptions) {}
+
+  /** Finish: write what is in the outbox unless InfluxDB is unavailable, then `run` resolves. */
+  stop(): void {
+    this.stopping = true;
+    this.commits.bump();
+  }
+
+  async run(): Promise<void> {
+    const flying = new Map<number, Promise<Outcome>>();
+    let after = 0;
+    let failure: Outcome | undefined;
+    for (;;) {
+      const mark = this.commits.mark();
+      while (!failure && flying.size < this.o.inFlight) {
+        const batch = this.outbox.peekItems(this.o.batchSize, after);
+        if (batch.length === 0) break;
+        const last = batch[batch.length - 1]!.id;
+        after = last;
+        flying.set(last, this.influx.write(batch.map((r) => r.body)).then(() => ({ batch }), (error: unknown) => ({ batch, error })));
+      }
+      if (flying.size === 0) {
+        if (failure) {
+          // the bridge's own connection leaves checkpoints to this one: while nothing is deleted (an
+          // outage) no commit here triggers one, so the WAL would grow with every group
+          this.outbox.checkpoint();
+          const go = await this.failed(failure);
+          failure = undefined;
+          after = 0; // what failed is still in the outbox: read it again
+          if (!go) return;
+          continue;
+        }
+        if (this.stopping) return;
+        await this.commits.moved(mark);
+        continue;
+      }
+      // what was committed meanwhile is read when a batch finishes
+      const outcome = await Promise.race(flying.values());
+      flying.delete(outcome.batch[outcome.batch.length - 1]!.id);
+      if (outcome.error === undefined) this.written(outcome.batch);
+      else failure ??= outcome;
+    }
+  }
+
+  private written(batch: QueuedBytes[]): void {
+    let points = 0;
+    for (const r of batch) points += r.items;
+    // removed first: whoever hears of the write sees the outbox without it
+    this.remove(batch);
+    this.host.written(points, this.o.withTexts ? batch.map((r) => r.body.toString('utf8')) : undefined);
+    this.outbox.checkpoint();
+  }
+
+  /** Handles a failed batch once nothing is in flight; true to go on. */
+  private async failed(f: Outcome): Promise<boolean> {
+    const e = f.error;
+    if (!isEveError(e)) {
+      this.host.log(`bridge: cannot finish a batch, keeping it in the outbox: ${(e as Error).message}`);
+      return this.host.retryLater(undefined);
+    }
+    if (e.retriable) return this.host.retryLater(e);
+    const done = await this.rejected(f.batch, e).then(() => true, (why: Error) => {
+      this.host.log(`bridge: cannot dead-letter, keeping the batch in the outbox: ${why.message}`);
+      return false;
+    });
+    return done || this.host.retryLater(undefined);
+  }
+
+  /** A 400 may be one bad point among good ones: written one by one, only the bad ones are dead-lettered. */
+  private async rejected(batch: QueuedBytes[], e: EveError): Promise<void> {
+    const lines = batch.reduce((n, r) => n + r.items, 0);
+    if (e.code !== 'INFLUX_HTTP_400' || lines === 1) {
+      this.host.log(`bridge: ${lines} points dead-lettered: ${e.message}`);
+      await this.host.deadLetter(`${e.code}: ${e.message}`, batch.flatMap((r) => r.body.toString('utf8').split('\n')));
+      this.remove([...batch]);
+      return;
+    }
+    for (const r of batch) {
+      // a record leaves the outbox once each of its lines is written or dead-lettered
+      for (const line of r.body.toString('utf8').split('\n')) {
+        try {
+          await this.influx.write([line]);
+          this.host.written(1, this.o.withTexts ? [line] : undefined);
+        } catch (one) {
+          if (!isEveError(one) || one.retriable) return; // an outage began: the record stays for the next round
+          this.host.log(`bridge: 1 point dead-lettered: ${one.message}`);
+          await this.host.deadLetter(`${one.code}: ${one.message}`, [line]);
+        }
+      }
+      this.remove([r]);
+    }
+  }
+
+  private remove(records: QueuedBytes[]): void {
+    this.host.remove(records.map((r) => ({ id: r.id, items: r.items, chars: r.chars })));
+  }
+}
+
+/** The error a failed write reports across the thread boundary, and back. */
+export interface WireError { code: string; message: string; retriable: boolean }
+
+export const toWire = (e: EveError): WireError => ({ code: e.code, message: e.message, retriable: e.retriable });
+export const fromWire = (w: WireError): EveError => new EveError(w.code, w.message, { retriable: w.retriable });
