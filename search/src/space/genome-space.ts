@@ -118,6 +118,18 @@ export class GenomeSpace {
     return gene.kind === 'sparsity' && gene.mode! > 0 ? g[this.sparsityGene(gene.mode! - 1, gene.layer!)]! : 0;
   }
 
+  /**
+   * Values of gene i that cannot run given the genes before it, for a runtime with `kernels` per
+   * number format (decode.ts RUNTIME_KERNELS): a 1x4-block granularity when the chosen number
+   * format has no 1x4 kernel. The decoder refuses such a genome; a sequential sampler can avoid it.
+   */
+  unrunnable(g: readonly number[], i: number, kernels: Readonly<Record<NumberFormat, readonly string[]>>): number[] {
+    const gene = this.genes[i]!;
+    if (gene.kind !== 'granularity' || kernels[this.numberFormats[g[0]!]!].includes('block1x4')) return [];
+    const block = this.granularities[gene.layer!]!.indexOf('block1x4');
+    return block < 0 ? [] : [block];
+  }
+
   key(g: Genome): string { return g.join(','); }
 
   /** The canonical genome (see the header). Values out of range are clamped. */
