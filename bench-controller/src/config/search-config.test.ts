@@ -47,12 +47,14 @@ describe('eve search config', () => {
     expect(bad('objective: accuracy')).toThrow(/search\.objective/);
   });
 
-  it('takes optional sparsity floors, one per mode and non-decreasing', () => {
+  it('takes optional sparsity floors, one per mode and non-decreasing, and per-layer sparsity caps', () => {
     const parse = (search: string) => parseSearchConfig(`network: x\ndata: { source: mnist }\nsearch: { budget: 5, ${search} }`, 's.yaml');
     expect(parse('modes: 3').search.sparsityFloors).toBeUndefined();
     expect(parse('sparsityFloors: [0.5, 0.8, 0.92]').search.sparsityFloors).toEqual([0.5, 0.8, 0.92]);
     expect(() => parse('sparsityFloors: [0.5, 0.8]')).toThrow(/s\.yaml: search\.sparsityFloors: 2 floors for 3 modes/);
     expect(() => parse('sparsityFloors: [0.8, 0.5, 0.9]')).toThrow(/search\.sparsityFloors must not decrease/);
     expect(() => parse('sparsityFloors: [0.5, 0.8, 1]')).toThrow(/search\.sparsityFloors/);
+    expect(parse('space: { sparsityCaps: [0.8, null, null, null, null] }').search.space.sparsityCaps).toEqual([0.8, null, null, null, null]);
+    expect(() => parse('space: { sparsityCaps: [1.5] }')).toThrow(/search\.space\.sparsityCaps/);
   });
 });

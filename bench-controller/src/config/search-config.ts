@@ -62,6 +62,8 @@ export const SearchConfig = z.object({
       numberFormats: z.array(z.enum(['float32', 'int8'])).min(1).default(['float32']),
       /** Mode-policy parameters (device-agent's PolicyOptions) and the values searched for each. */
       policy: z.record(z.string(), z.array(z.number().min(0)).min(1)).default({}),
+      /** Per weighted layer, the largest sparsity it may take (null: any choice); checked against the network when the space is built. */
+      sparsityCaps: z.array(z.number().min(0).lt(1).nullable()).min(1).optional(),
     }).strict().default({ granularities: ['unstructured'], kernels: ['sparse'], numberFormats: ['float32'], policy: {} }),
     objective: z.enum(['energy', 'harvest']).default('energy'),
     /** The storage capacitor the harvest objective simulates. */

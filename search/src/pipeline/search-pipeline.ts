@@ -75,6 +75,9 @@ export async function runSearchPipeline(o: SearchPipelineOptions): Promise<Searc
   }
   const modeNames = Array.from({ length: o.search.modes }, (_, m) => `mode${m}`);
   const profile = getProfile(o.profile);
+  // the space first: a bad one (e.g. sparsity caps for the wrong number of layers) fails before any training
+  const geometry = networkGeometry(spec);
+  const space = makeSpace(o.search, geometry);
   // the journal is opened first so a fresh run refuses an existing output before training anything
   const journal = SearchJournal.open(join(o.outDir, 'journal.jsonl'), o.fingerprint, o.resume);
   try {
@@ -92,11 +95,9 @@ export async function runSearchPipeline(o: SearchPipelineOptions): Promise<Searc
 
     o.log('supernet: sandwich training over nested sparsities');
     const tSuper = performance.now();
-    const supernet = await trainSandwich(dense, d, { ...o.supernet, seed: o.seed, choices: o.search.choices, signal: o.signal, onProgress: progress('supernet'), checkpoint: ckpt(o, 'supernet', 'supernet') });
+    const supernet = await trainSandwich(dense, d, { ...o.supernet, seed: o.seed, choices: o.search.choices, sparsityCaps: o.search.space?.sparsityCaps, signal: o.signal, onProgress: progress('supernet'), checkpoint: ckpt(o, 'supernet', 'supernet') });
     const supernetSeconds = (performance.now() - tSuper) / 1000;
 
-    const geometry = networkGeometry(spec);
-    const space = makeSpace(o.search, geometry);
     const strategy = makeStrategy(o.search.strategy, space, createRng(o.seed), o.search.budget);
     const calibration = splitInputs(d.train, 16);
     const estimator = new SupernetAccuracyEstimator(supernet, d.val, o.search.accuracyImages);

@@ -31,7 +31,7 @@ export interface SearchStageOptions {
   /** Least overall weight sparsity per mode (e.g. [0.5, 0.8, 0.92]): the decoder refuses a candidate below one (default: none). */
   sparsityFloors?: number[];
   /** What else is searched besides sparsity (default: unstructured, sparse kernels, float32, no policy). */
-  space?: { granularities?: Granularity[]; kernels?: LayerKernel[]; numberFormats?: NumberFormat[]; policy?: PolicyChoices };
+  space?: { granularities?: Granularity[]; kernels?: LayerKernel[]; numberFormats?: NumberFormat[]; policy?: PolicyChoices; sparsityCaps?: (number | null)[] };
   /** 'energy' (default) or 'harvest'. */
   objective?: 'energy' | 'harvest';
   /** The storage capacitor the harvest objective simulates. */
@@ -53,7 +53,7 @@ export function makeSpace(o: SearchStageOptions, geometry: NetworkGeometry): Gen
     const allowed = wanted.filter((x) => x !== 'block1x4' || g.blockable);
     return allowed.length > 0 ? allowed : ['unstructured' as const];
   });
-  return new GenomeSpace({ modes: o.modes, layers: geometry.layers.length, choices: o.choices, granularities: perLayer, kernels: o.space?.kernels, numberFormats: o.space?.numberFormats, policy: o.space?.policy });
+  return new GenomeSpace({ modes: o.modes, layers: geometry.layers.length, choices: o.choices, granularities: perLayer, kernels: o.space?.kernels, numberFormats: o.space?.numberFormats, policy: o.space?.policy, sparsityCaps: o.space?.sparsityCaps });
 }
 
 export function makeStrategy(name: StrategyName, space: GenomeSpace, rng: Rng, budget: number): SearchStrategy {

@@ -36,6 +36,35 @@ describe('GenomeSpace', () => {
     }
   });
 
+  it('a per-layer sparsity cap: that layer never gets a sparsity above it, the others keep every choice', () => {
+    const capped = new GenomeSpace({ modes: 3, layers: 3, choices: [0.5, 0.7, 0.8, 0.9, 0.95], sparsityCaps: [0.7, null, 0.9] });
+    expect(capped.genes.filter((g) => g.kind === 'sparsity').map((g) => g.size)).toEqual([2, 5, 4, 2, 5, 4, 2, 5, 4]);
+    const rng = createRng(6);
+    let a = capped.random(rng);
+    for (let i = 0; i < 300; i++) {
+      a = i % 2 === 0 ? capped.mutate(a, rng) : capped.crossover(a, capped.random(rng), rng);
+      const c = capped.toCandidate(a);
+      expect(c.sparsity.every((row) => row[0]! <= 0.7 && row[2]! <= 0.9)).toBe(true);
+      expect(nestedAndDistinct(capped, a)).toBe(true);
+    }
+    // all capped layers at their caps: repair makes the uncapped layer carry the distinct modes
+    const top = capped.toCandidate(capped.repair([0, 0, 0, 0, 0, 0, 0, 1, 0, 3, 1, 0, 3, 1, 0, 3]));
+    expect(top.sparsity).toEqual([[0.7, 0.5, 0.9], [0.7, 0.7, 0.9], [0.7, 0.8, 0.9]]);
+    expect(() => capped.encode({ sparsity: [[0.8, 0.5, 0.5], [0.8, 0.7, 0.5], [0.8, 0.8, 0.5]] })).toThrow(expect.objectContaining({ code: 'GENOME_INVALID' }));
+    for (const caps of [[0.4, null, null], [0.7, null]]) {
+      try { new GenomeSpace({ modes: 3, layers: 3, choices: [0.5, 0.7], sparsityCaps: caps }); expect.unreachable(); } catch (e) { expect(isEveError(e, 'SPACE_INVALID')).toBe(true); }
+    }
+  });
+
+  it('names the 1x4 granularity as unrunnable after a number format whose runtime has no 1x4 kernel', () => {
+    const kernels = { float32: ['dense', 'rowPrefixSparse', 'block1x4'], int8: ['dense', 'rowPrefixSparse'] };
+    const g = full.random(createRng(2));
+    const granularity = full.granularityGene(1);
+    expect(full.unrunnable([0, ...g.slice(1)], granularity, kernels)).toEqual([]);
+    expect(full.unrunnable([1, ...g.slice(1)], granularity, kernels)).toEqual([1]);
+    expect(full.unrunnable([1, ...g.slice(1)], full.sparsityGene(0, 1), kernels)).toEqual([]);
+  });
+
   it('a dense-kernel layer is unpruned, and its sparsity and granularity genes are inert (zeroed)', () => {
     const g = full.random(createRng(9));
     g[full.kernelGene(1)] = 0; // dense

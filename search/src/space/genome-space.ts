@@ -5,6 +5,7 @@
  *   number format | kernel per layer | granularity per layer | sparsity per mode and layer
  *   (mode-major, densest mode first) | one gene per searched mode-policy parameter
  *
+ * A layer with a sparsity cap has sparsity genes over the choices up to it only.
  * Sparsity and policy genes are ordinal (mutation steps to a neighbour); the others categorical.
  * A genome is canonical after `repair`: each layer's sparsity non-decreasing across modes (nested
  * masks), each mode strictly sparser than the one before in some pruned layer, and the genes a
@@ -26,6 +27,11 @@ export interface GenomeSpaceOptions {
   layers: number;
   /** Sparsities a layer may take in a mode. */
   choices: number[];
+  /**
+   * Per layer, the largest sparsity it may take (null: any choice), e.g. a cap on a first conv
+   * layer whose few weights all matter: its sparsity genes then only have the choices up to it.
+   */
+  sparsityCaps?: (number | null)[];
   /** Granularities searched: one list for every layer, or one per layer (default: unstructured). */
   granularities?: Granularity[] | Granularity[][];
   /** Kernels searched per layer (default: sparse). */
@@ -58,6 +64,8 @@ export class GenomeSpace {
   private readonly policyKeys: (keyof PolicyOptions)[];
   private readonly policyValues: number[][];
   private readonly basePolicy: PolicyOptions;
+  /** Per layer, the index of the largest sparsity choice it may take. */
+  private readonly top: number[];
 
   constructor(readonly o: GenomeSpaceOptions) {
     const bad = (why: string) => { throw new EveError('SPACE_INVALID', why); };
@@ -65,6 +73,13 @@ export class GenomeSpace {
     if (!(Number.isInteger(o.layers) && o.layers >= 1)) bad(`a search space needs at least one layer, got ${o.layers}`);
     this.choices = distinct([...o.choices].sort((a, b) => a - b), 'sparsity choices', bad);
     if (this.choices.some((s) => !(s >= 0 && s < 1))) bad(`sparsity choices must lie in [0, 1), got ${o.choices.join(', ')}`);
+    const caps = o.sparsityCaps ?? Array.from({ length: o.layers }, () => null);
+    if (caps.length !== o.layers) bad(`sparsity caps are given for ${caps.length} layers, the space has ${o.layers}`);
+    this.top = caps.map((cap, l) => {
+      const n = cap === null ? this.choices.length : this.choices.filter((x) => x <= cap + 1e-9).length;
+      if (n === 0) bad(`layer ${l}'s sparsity cap ${cap} is below every choice (${this.choices.join(', ')})`);
+      return n - 1;
+    });
     const g = o.granularities ?? ['unstructured'];
     const perLayer = Array.isArray(g[0]) ? (g as Granularity[][]) : Array.from({ length: o.layers }, () => g as Granularity[]);
     if (perLayer.length !== o.layers) bad(`granularities are given for ${perLayer.length} layers, the space has ${o.layers}`);
@@ -84,7 +99,7 @@ export class GenomeSpace {
       { kind: 'numberFormat', size: this.numberFormats.length },
       ...Array.from({ length: L }, (_, l): Gene => ({ kind: 'kernel', layer: l, size: this.kernels.length })),
       ...Array.from({ length: L }, (_, l): Gene => ({ kind: 'granularity', layer: l, size: this.granularities[l]!.length })),
-      ...Array.from({ length: o.modes * L }, (_, i): Gene => ({ kind: 'sparsity', mode: Math.floor(i / L), layer: i % L, size: this.choices.length })),
+      ...Array.from({ length: o.modes * L }, (_, i): Gene => ({ kind: 'sparsity', mode: Math.floor(i / L), layer: i % L, size: this.top[i % L]! + 1 })),
       ...this.policyKeys.map((key, i): Gene => ({ kind: 'policy', key, size: this.policyValues[i]!.length })),
     ];
   }
@@ -103,6 +118,18 @@ export class GenomeSpace {
     return gene.kind === 'sparsity' && gene.mode! > 0 ? g[this.sparsityGene(gene.mode! - 1, gene.layer!)]! : 0;
   }
 
+  /**
+   * Values of gene i that cannot run given the genes before it, for a runtime with `kernels` per
+   * number format (decode.ts RUNTIME_KERNELS): a 1x4-block granularity when the chosen number
+   * format has no 1x4 kernel. The decoder refuses such a genome; a sequential sampler can avoid it.
+   */
+  unrunnable(g: readonly number[], i: number, kernels: Readonly<Record<NumberFormat, readonly string[]>>): number[] {
+    const gene = this.genes[i]!;
+    if (gene.kind !== 'granularity' || kernels[this.numberFormats[g[0]!]!].includes('block1x4')) return [];
+    const block = this.granularities[gene.layer!]!.indexOf('block1x4');
+    return block < 0 ? [] : [block];
+  }
+
   key(g: Genome): string { return g.join(','); }
 
   /** The canonical genome (see the header). Values out of range are clamped. */
@@ -117,14 +144,13 @@ export class GenomeSpace {
     }
     const idx = (m: number, l: number) => g[this.sparsityGene(m, l)]!;
     const set = (m: number, l: number, v: number) => { g[this.sparsityGene(m, l)] = v; };
-    const top = this.choices.length - 1;
     const live = active.flatMap((a, l) => (a ? [l] : []));
     const same = (m: number) => live.every((l) => idx(m, l) === idx(m - 1, l));
     if (live.length === 0) return g;
     // forward: nest, and make a mode equal to its predecessor sparser where it can be
     for (let m = 1; m < modes; m++) {
       for (const l of live) set(m, l, Math.max(idx(m, l), idx(m - 1, l)));
-      const up = same(m) ? live.find((l) => idx(m, l) < top) : undefined;
+      const up = same(m) ? live.find((l) => idx(m, l) < this.top[l]!) : undefined;
       if (up !== undefined) set(m, up, idx(m, up) + 1);
     }
     // backward: a mode still equal to its predecessor (it was at the top everywhere) makes the
@@ -233,8 +259,10 @@ export class GenomeSpace {
       if (kernelOf(c, l) === 'dense') continue;
       g[this.granularityGene(l)] = index(this.granularities[l]!, granularityOf(c, l), `layer ${l} granularity`);
       for (let m = 0; m < modes; m++) {
-        const i = this.choices.findIndex((x) => x >= c.sparsity[m]![l]! - 1e-9);
-        g[this.sparsityGene(m, l)] = i < 0 ? this.choices.length - 1 : i;
+        const found = this.choices.findIndex((x) => x >= c.sparsity[m]![l]! - 1e-9);
+        const i = found < 0 ? this.choices.length - 1 : found;
+        if (i > this.top[l]!) throw new EveError('GENOME_INVALID', `layer ${l} sparsity ${c.sparsity[m]![l]} is above its cap ${this.choices[this.top[l]!]}`);
+        g[this.sparsityGene(m, l)] = i;
       }
     }
     this.policyKeys.forEach((k, i) => { g[this.policyGene(i)] = index(this.policyValues[i]!, (c.policy ?? this.basePolicy)[k], `policy.${k}`); });

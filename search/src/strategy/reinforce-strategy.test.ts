@@ -64,6 +64,29 @@ describe('ReinforceStrategy', () => {
     expect(s.probability(target)).toBeGreaterThan(before);
   });
 
+  it('never samples a value the unrunnable mask names, and does not learn from a proposal holding one', () => {
+    const mixed = new GenomeSpace({ modes: 2, layers: 2, choices: [0.5, 0.7, 0.9], granularities: ['unstructured', 'block1x4'], numberFormats: ['float32', 'int8'] });
+    const kernels = { float32: ['rowPrefixSparse', 'block1x4'], int8: ['rowPrefixSparse'] };
+    const s = new ReinforceStrategy(mixed, createRng(4), { ...options, unrunnable: (a, t) => mixed.unrunnable(a, t, kernels) });
+    const proposals = Array.from({ length: 40 }, () => mixed.toCandidate(s.propose([])));
+    expect(proposals.some((c) => c.numberFormat === 'int8')).toBe(true);
+    expect(proposals.some((c) => c.granularity!.includes('block1x4'))).toBe(true);
+    expect(proposals.every((c) => c.numberFormat === 'float32' || !c.granularity!.includes('block1x4'))).toBe(true);
+    // a warm-up draw of int8 with a 1x4 layer is proposed, but teaches the controller nothing
+    const w = new ReinforceStrategy(mixed, createRng(4), { ...options, warmup: 10, unrunnable: (a, t) => mixed.unrunnable(a, t, kernels) });
+    const init = weightsOf(w);
+    let unrunnable = 0;
+    for (let i = 0; i < 10; i++) {
+      const g = w.propose([]);
+      const c = mixed.toCandidate(g);
+      const bad = c.numberFormat === 'int8' && c.granularity!.includes('block1x4');
+      w.observe({ genome: g, evaluation: {} as Evaluation, score: { feasible: !bad, value: bad ? 0 : 10 - i, margin: bad ? -100 : 1 } });
+      if (bad) { unrunnable++; expect(w.probability(g)).toBeLessThan(1e-6); }
+    }
+    expect(unrunnable).toBeGreaterThan(0);
+    expect(weightsOf(w)).not.toEqual(init);
+  });
+
   it('proposes uniform random genomes during the warm-up and learns from them', () => {
     const s = new ReinforceStrategy(space, createRng(5), { ...options, warmup: 2, batch: 2 });
     const init = weightsOf(s);

@@ -55,6 +55,14 @@ export interface ReinforceOptions {
    * candidate's hypervolume terms (front-reward.ts).
    */
   front?: (s: Scored) => Point3;
+  /**
+   * Values of decision t that cannot run given the decisions before it (e.g. GenomeSpace
+   * `unrunnable` with the runtime's kernels): masked out like the nesting floor, so the controller
+   * neither spends proposals on genomes the decoder must refuse nor learns that a choice is bad
+   * because of a partner it happened to draw with it (int8 is good; int8 with a 1x4 layer cannot
+   * run). A proposal containing one (a warm-up draw, a mutated repeat) is not learned from.
+   */
+  unrunnable?: (actions: readonly number[], t: number) => readonly number[];
 }
 
 const MAX_ADVANTAGE = 3;
@@ -120,7 +128,8 @@ export class ReinforceStrategy implements SearchStrategy {
     const front = scored.score.feasible && this.o.front ? this.archive.add(this.o.front(scored)) : undefined;
     const r = this.o.reward ? this.o.reward(scored, this.bestFeasible) : shapedReward(scored.score, this.bestFeasible, front);
     if (!Number.isFinite(r)) throw new EveError('REWARD_INVALID', `REINFORCE got a non-finite reward ${r}`);
-    this.collected.push({ actions, reward: r });
+    // the policy cannot sample a masked action: its log-probability would be −∞
+    if (!this.o.unrunnable || actions.every((a, t) => !this.o.unrunnable!(actions, t).includes(a))) this.collected.push({ actions, reward: r });
     if (this.collected.length >= (this.o.batch ?? 1)) this.update(this.collected.splice(0));
   }
 
@@ -204,7 +213,11 @@ export class ReinforceStrategy implements SearchStrategy {
     const h = tf.add(tf.mul(tf.sub(1, z), hPrev), tf.mul(z, cand)) as tf.Tensor2D;
     const floor = this.space.floor(actions, t);
     const size = this.space.genes[t]!.size;
-    const mask = tf.tensor1d(Array.from({ length: this.k }, (_, i) => (i < floor || i >= size ? -1e9 : 0)));
+    const allowed = Array.from({ length: this.k }, (_, i) => i >= floor && i < size);
+    const banned = this.o.unrunnable?.(actions, t) ?? [];
+    // never mask every value: the decoder then names what is wrong
+    if (banned.length > 0 && allowed.some((ok, i) => ok && !banned.includes(i))) for (const i of banned) allowed[i] = false;
+    const mask = tf.tensor1d(allowed.map((ok) => (ok ? 0 : -1e9)));
     const probs = tf.softmax(tf.add(tf.add(tf.matMul(h, w.wo), w.bo).reshape([this.k]), mask)) as tf.Tensor1D;
     return { h, probs };
   }

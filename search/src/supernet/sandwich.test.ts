@@ -35,6 +35,14 @@ describe('sandwich supernet', () => {
     expect(sandwichConfigs(choices, 3, 2, 7, 1, 6)).not.toEqual(a);
   });
 
+  it('a capped layer is never trained sparser than its cap', () => {
+    for (let batch = 0; batch < 20; batch++) {
+      const configs = sandwichConfigs(choices, 3, 4, 7, 0, batch, [0.7, null, null]);
+      expect(configs.every((c) => c[0]! <= 0.7)).toBe(true);
+      expect(configs[1]).toEqual([0.7, 0.95, 0.95]);
+    }
+  });
+
   it('scores sparse modes far better than the dense weights do, without per-candidate fine-tuning', async () => {
     const supernet = await trainSandwich(dense, data, { epochs: 1, batchSize: 64, learningRate: 0.001, seed: 2, choices, trainCount: 2000 });
     const estimator = new SupernetAccuracyEstimator(supernet, data.val);

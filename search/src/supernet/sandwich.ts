@@ -23,6 +23,8 @@ import { distillLoss, softTargets, validateDistill, type Distill } from '../trai
 export interface SandwichOptions extends TrainOptions {
   /** The sparsities a layer may take (the search space's choices). */
   choices: number[];
+  /** Per layer, the largest sparsity the search gives it (null: none), as GenomeSpace's `sparsityCaps`. */
+  sparsityCaps?: (number | null)[];
   /** Random configurations per step besides the densest and the sparsest (default 2). */
   randomConfigs?: number;
   /** Train on the first N training examples only. */
@@ -66,14 +68,23 @@ export function keepFromRanks(ranks: Float32Array[], sparsity: number[][]): Int8
   });
 }
 
-/** The configurations of one step: [densest, sparsest, random...], each a sparsity per layer. */
-export function sandwichConfigs(choices: number[], layers: number, randomConfigs: number, seed: number, epoch: number, batch: number): number[][] {
+/**
+ * The configurations of one step: [densest, sparsest, random...], each a sparsity per layer; a
+ * capped layer draws from the choices up to its cap only, so the supernet never trains a
+ * configuration the search cannot propose.
+ */
+export function sandwichConfigs(choices: number[], layers: number, randomConfigs: number, seed: number, epoch: number, batch: number, caps?: readonly (number | null)[]): number[][] {
   const sorted = [...choices].sort((a, b) => a - b);
+  const allowed = Array.from({ length: layers }, (_, l) => {
+    const cap = caps?.[l];
+    const list = cap === undefined || cap === null ? sorted : sorted.filter((x) => x <= cap + 1e-9);
+    return list.length > 0 ? list : [sorted[0]!];
+  });
   const rng = createRng((seed + Math.imul(epoch + 1, 0x9e3779b1) + Math.imul(batch + 1, 0x85ebca6b)) >>> 0);
   return [
-    Array<number>(layers).fill(sorted[0]!),
-    Array<number>(layers).fill(sorted[sorted.length - 1]!),
-    ...Array.from({ length: randomConfigs }, () => Array.from({ length: layers }, () => sorted[rng.int(sorted.length)]!)),
+    allowed.map((a) => a[0]!),
+    allowed.map((a) => a[a.length - 1]!),
+    ...Array.from({ length: randomConfigs }, () => allowed.map((a) => a[rng.int(a.length)]!)),
   ];
 }
 
@@ -88,7 +99,7 @@ export async function trainSandwich(dense: TrainedModel, data: Dataset, o: Sandw
   const teacher = o.distill ? varsFromParams(dense.params) : null;
   try {
     await trainLoop(v, data, o, (x, y, at) => {
-      const configs = sandwichConfigs(o.choices, ranks.length, k, o.seed, at.epoch, at.batch);
+      const configs = sandwichConfigs(o.choices, ranks.length, k, o.seed, at.epoch, at.batch, o.sparsityCaps);
       const soft = teacher && o.distill ? softTargets(forward(dense.spec, teacher, x), o.distill) : null;
       let total = tf.scalar(0);
       for (const config of configs) {
