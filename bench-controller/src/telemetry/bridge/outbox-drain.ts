@@ -47,7 +47,7 @@ export class OutboxDrain {
   private stopping = false;
 
   /** `commits` moves whenever records were committed to the outbox. */
-  constructor(private readonly outbox: Pick<DurableQueue, 'peekItems' | 'checkpoint'>, private readonly influx: InfluxV1Writer, private readonly commits: CommitSignal, private readonly host: DrainHost, private readonly o: OutboxDrainOptions) {}
+  constructor(private readonly outbox: Pick<DurableQueue, 'peekItems' | 'checkpoint'>, private readonly influx: Pick<InfluxV1Writer, 'write'>, private readonly commits: CommitSignal, private readonly host: DrainHost, private readonly o: OutboxDrainOptions) {}
 
   /** Finish: write what is in the outbox unless InfluxDB is unavailable, then `run` resolves. */
   stop(): void {
