@@ -287,7 +287,12 @@ export class TelemetryBridge {
         if (texts) this.o.onWritten?.(texts, points);
       },
       remove: (records) => {
-        this.outbox.remove(records);
+        try {
+          this.outbox.remove(records);
+        } catch (e) {
+          // written, so nothing is lost: they are written again by the next run (and overwrite themselves)
+          this.log(`bridge: cannot remove ${records.length} written records from the outbox: ${(e as Error).message}`);
+        }
         this.warnFill(false);
       },
       deadLetter: async (reason, lines) => {
@@ -309,7 +314,9 @@ export class TelemetryBridge {
   /** The InfluxDB writer cannot be kept running: stop as a crash would, and say so. */
   private fail(e: EveError): void {
     this.log(`bridge: FATAL ${e.code}: ${e.message}`);
-    void this.abort().finally(() => this.giveUp(e));
+    void this.abort()
+      .catch((why: Error) => this.log(`bridge: stopping after the writer thread failed: ${why.message}`))
+      .finally(() => this.giveUp(e));
   }
 
   /** Stops taking messages, writes the outbox out if InfluxDB is reachable, and disconnects. */

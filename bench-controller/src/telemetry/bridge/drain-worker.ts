@@ -87,6 +87,8 @@ export class DrainWorker {
     let failure: Error | undefined;
     let done = false;
     w.on('message', (m: FromDrain) => {
+      // a thread terminated on purpose may still have messages queued: the outbox may be closed
+      if (this.worker !== w) return;
       if (m.kind === 'done') done = true;
       else this.handle(m);
     });

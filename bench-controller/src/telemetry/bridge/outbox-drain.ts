@@ -8,8 +8,9 @@
  * and a batch written twice (after a crash) overwrites itself.
  *
  * After a failure nothing new is sent until the batches in flight are settled; then a retriable
- * failure (network, 5xx, 429) waits for the host's go-ahead (its backoff) and everything not yet
- * removed is read again; a 400 is retried line by line so only the rejected points are
+ * failure (network, 5xx, 429) waits for the host's go-ahead (its backoff) and the failed batches
+ * are written again (kept, not read again: the host may not yet have removed what was written
+ * meanwhile, which would be written twice); a 400 is retried line by line so only the rejected points are
  * dead-lettered; 401/403/404 dead-letter the batch. Thread-agnostic: `drain-thread.ts` runs it in a
  * worker and its host forwards to the bridge on the main thread.
  */
@@ -47,7 +48,7 @@ export class OutboxDrain {
   private stopping = false;
 
   /** `commits` moves whenever records were committed to the outbox. */
-  constructor(private readonly outbox: Pick<DurableQueue, 'peekItems' | 'checkpoint'>, private readonly influx: InfluxV1Writer, private readonly commits: CommitSignal, private readonly host: DrainHost, private readonly o: OutboxDrainOptions) {}
+  constructor(private readonly outbox: Pick<DurableQueue, 'peekItems' | 'checkpoint'>, private readonly influx: Pick<InfluxV1Writer, 'write'>, private readonly commits: CommitSignal, private readonly host: DrainHost, private readonly o: OutboxDrainOptions) {}
 
   /** Finish: write what is in the outbox unless InfluxDB is unavailable, then `run` resolves. */
   stop(): void {
@@ -57,25 +58,30 @@ export class OutboxDrain {
 
   async run(): Promise<void> {
     const flying = new Map<number, Promise<Outcome>>();
+    // failed batches to write again, oldest first: they are not read again, since the host may not
+    // have removed the records written meanwhile yet, which would then be written twice
+    let again: QueuedBytes[][] = [];
     let after = 0;
-    let failure: Outcome | undefined;
+    let failed: Outcome[] = [];
     for (;;) {
       const mark = this.commits.mark();
-      while (!failure && flying.size < this.o.inFlight) {
-        const batch = this.outbox.peekItems(this.o.batchSize, after);
+      while (failed.length === 0 && flying.size < this.o.inFlight) {
+        const batch = again.shift() ?? this.outbox.peekItems(this.o.batchSize, after);
         if (batch.length === 0) break;
         const last = batch[batch.length - 1]!.id;
-        after = last;
+        after = Math.max(after, last);
         flying.set(last, this.influx.write(batch.map((r) => r.body)).then(() => ({ batch }), (error: unknown) => ({ batch, error })));
       }
       if (flying.size === 0) {
-        if (failure) {
+        if (failed.length > 0) {
           // the bridge's own connection leaves checkpoints to this one: while nothing is deleted (an
           // outage) no commit here triggers one, so the WAL would grow with every group
           this.outbox.checkpoint();
-          const go = await this.failed(failure);
-          failure = undefined;
-          after = 0; // what failed is still in the outbox: read it again
+          failed.sort((x, y) => x.batch[0]!.id - y.batch[0]!.id);
+          const [first, ...rest] = failed;
+          failed = [];
+          const { go, left } = await this.failed(first!);
+          again = [...(left.length > 0 ? [left] : []), ...rest.map((f) => f.batch), ...again].sort((x, y) => x[0]!.id - y[0]!.id);
           if (!go) return;
           continue;
         }
@@ -87,7 +93,7 @@ export class OutboxDrain {
       const outcome = await Promise.race(flying.values());
       flying.delete(outcome.batch[outcome.batch.length - 1]!.id);
       if (outcome.error === undefined) this.written(outcome.batch);
-      else failure ??= outcome;
+      else failed.push(outcome);
     }
   }
 
@@ -100,43 +106,55 @@ export class OutboxDrain {
     this.outbox.checkpoint();
   }
 
-  /** Handles a failed batch once nothing is in flight; true to go on. */
-  private async failed(f: Outcome): Promise<boolean> {
+  /** Handles a failed batch once nothing is in flight: whether to go on, and its records still to write. */
+  private async failed(f: Outcome): Promise<{ go: boolean; left: QueuedBytes[] }> {
     const e = f.error;
     if (!isEveError(e)) {
       this.host.log(`bridge: cannot finish a batch, keeping it in the outbox: ${(e as Error).message}`);
-      return this.host.retryLater(undefined);
+      return { go: await this.host.retryLater(undefined), left: f.batch };
     }
-    if (e.retriable) return this.host.retryLater(e);
-    const done = await this.rejected(f.batch, e).then(() => true, (why: Error) => {
-      this.host.log(`bridge: cannot dead-letter, keeping the batch in the outbox: ${why.message}`);
-      return false;
-    });
-    return done || this.host.retryLater(undefined);
+    if (e.retriable) return { go: await this.host.retryLater(e), left: f.batch };
+    const { left, stuck } = await this.rejected(f.batch, e);
+    return { go: stuck ? await this.host.retryLater(undefined) : true, left };
   }
 
-  /** A 400 may be one bad point among good ones: written one by one, only the bad ones are dead-lettered. */
-  private async rejected(batch: QueuedBytes[], e: EveError): Promise<void> {
+  /**
+   * A 400 may be one bad point among good ones: written one by one, only the bad ones are
+   * dead-lettered. Returns the records not finished: an outage began (`left`), or the dead-letter
+   * file cannot be written (`stuck`).
+   */
+  private async rejected(batch: QueuedBytes[], e: EveError): Promise<{ left: QueuedBytes[]; stuck: boolean }> {
     const lines = batch.reduce((n, r) => n + r.items, 0);
-    if (e.code !== 'INFLUX_HTTP_400' || lines === 1) {
-      this.host.log(`bridge: ${lines} points dead-lettered: ${e.message}`);
-      await this.host.deadLetter(`${e.code}: ${e.message}`, batch.flatMap((r) => r.body.toString('utf8').split('\n')));
-      this.remove([...batch]);
-      return;
-    }
-    for (const r of batch) {
-      // a record leaves the outbox once each of its lines is written or dead-lettered
-      for (const line of r.body.toString('utf8').split('\n')) {
-        try {
-          await this.influx.write([line]);
-          this.host.written(1, this.o.withTexts ? [line] : undefined);
-        } catch (one) {
-          if (!isEveError(one) || one.retriable) return; // an outage began: the record stays for the next round
-          this.host.log(`bridge: 1 point dead-lettered: ${one.message}`);
-          await this.host.deadLetter(`${one.code}: ${one.message}`, [line]);
-        }
+    try {
+      if (e.code !== 'INFLUX_HTTP_400' || lines === 1) {
+        this.host.log(`bridge: ${lines} points dead-lettered: ${e.message}`);
+        await this.host.deadLetter(`${e.code}: ${e.message}`, batch.flatMap((r) => r.body.toString('utf8').split('\n')));
+        this.remove(batch);
+        return { left: [], stuck: false };
       }
-      this.remove([r]);
+      for (let i = 0; i < batch.length; i++) {
+        // a record leaves the outbox once each of its lines is written or dead-lettered
+        for (const line of batch[i]!.body.toString('utf8').split('\n')) {
+          try {
+            await this.influx.write([line]);
+            this.host.written(1, this.o.withTexts ? [line] : undefined);
+          } catch (one) {
+            if (!isEveError(one) || one.retriable) return { left: batch.slice(i), stuck: false }; // an outage began
+            this.host.log(`bridge: 1 point dead-lettered: ${one.message}`);
+            try {
+              await this.host.deadLetter(`${one.code}: ${one.message}`, [line]);
+            } catch (why) {
+              this.host.log(`bridge: cannot dead-letter, keeping the batch in the outbox: ${(why as Error).message}`);
+              return { left: batch.slice(i), stuck: true };
+            }
+          }
+        }
+        this.remove([batch[i]!]);
+      }
+      return { left: [], stuck: false };
+    } catch (why) {
+      this.host.log(`bridge: cannot dead-letter, keeping the batch in the outbox: ${(why as Error).message}`);
+      return { left: batch, stuck: true };
     }
   }
 
