@@ -109,6 +109,10 @@ describe('the decoder', () => {
       expect(d.excess).toBeCloseTo((0.92 - (1 - (23520 + 1500 + 50) / 266200)) / 0.92, 6);
     }
     expect(reason(sparse([[0.5, 0.5, 0.5], [0.8, 0.8, 0.8], [0.95, 0.9, 0.8]]), floors)).toBe('feasible');
+    // just short of the floor: two decimals, so the message does not read "92.0 %, its floor is 92.0 %"
+    const near = checkCandidate(sparse([[0.5, 0.5, 0.5], [0.8, 0.8, 0.8], [0.922, 0.9, 0.9]]), floors);
+    if (near.feasible) throw new Error('expected the near miss to be refused');
+    expect(near.violated).toMatch(/^sparsity floor: mode 2 is 91\.9\d % sparse, its floor is 92\.00 %/);
     // a dense-kernel layer keeps all its weights: its share counts against the floor
     expect(reason({ ...sparse([[0.5, 0.5, 0.5], [0.8, 0.8, 0.8], [0.95, 0.95, 0.95]]), kernel: ['dense', 'sparse', 'sparse'] }, floors)).toMatch(/^sparsity-floor: sparsity floor: mode 0 is 5\.8 % sparse/);
     // no floors, or fewer floors than modes: the rest are free

@@ -117,7 +117,9 @@ export function checkCandidate(c: Candidate, ctx: DecodeContext): Decoded {
   const all = layers.reduce((s, g) => s + g.rows * g.cols, 0);
   for (const [m, floor] of (ctx.sparsityFloors ?? []).slice(0, modes).entries()) {
     const sparsity = 1 - kept.reduce((s, k) => s + k[m]!, 0) / all;
-    if (sparsity < floor) return no('sparsity-floor', `sparsity floor: mode ${m} is ${(sparsity * 100).toFixed(1)} % sparse, its floor is ${(floor * 100).toFixed(1)} %`, (floor - sparsity) / floor);
+    // two decimals where one would print a refused 91.96 % as "92.0 %, its floor is 92.0 %"
+    const pct = (v: number) => (v * 100).toFixed(Math.abs(floor - sparsity) < 0.001 ? 2 : 1);
+    if (sparsity < floor) return no('sparsity-floor', `sparsity floor: mode ${m} is ${pct(sparsity)} % sparse, its floor is ${pct(floor)} %`, (floor - sparsity) / floor);
   }
   const valueBytes = dtype === 'int8' ? 1 : 4;
   const weightBytes = layers.reduce((s, g, l) => {
