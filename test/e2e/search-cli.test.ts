@@ -11,6 +11,7 @@ import { eveBin, runEve } from '../src/run-cli.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'eve-search-'));
 const BUDGET = 16;
+const FLOORS = [0.5, 0.6, 0.7];
 const config = join(tmp, 'search.yaml');
 writeFileSync(config, [
   'network: mlp-small',
@@ -19,7 +20,7 @@ writeFileSync(config, [
   'training: { epochs: 1, learningRate: 0.002 }',
   'supernet: { epochs: 1, trainCount: 1000 }',
   // the full co-exploration space, so resume also covers journaled genomes and decoder rejections
-  `search: { strategy: nsga2, budget: ${BUDGET}, accuracyImages: 200, maxDrop: [5, 10, 20], space: { granularities: [unstructured, block1x4, channel], numberFormats: [float32, int8], policy: { reserveJ: [0.00001, 0.00004] } }, objective: harvest }`,
+  `search: { strategy: nsga2, budget: ${BUDGET}, accuracyImages: 200, maxDrop: [5, 10, 20], sparsityFloors: [${FLOORS.join(', ')}], space: { granularities: [unstructured, block1x4, channel], numberFormats: [float32, int8], policy: { reserveJ: [0.00001, 0.00004] } }, objective: harvest }`,
   'fineTune: { epochs: 1, trainCount: 1000, winners: 2 }',
 ].join('\n'));
 
@@ -77,6 +78,8 @@ describe('eve search', () => {
     }
     expect(report.front.length).toBeGreaterThan(0);
     expect(report.winner.modes).toHaveLength(3);
+    // the decoder refused whatever fell below a sparsity floor, so the fine-tuned winner's package meets them
+    (report.winner.modes as Array<{ sparsity: number }>).forEach((m, k) => expect(m.sparsity).toBeGreaterThanOrEqual(FLOORS[k]!));
     expect(readdirSync(out).filter((f) => f.endsWith('.eve')).length).toBe(report.frontPackages.length);
     const pkg = await runEve(['package', 'inspect', join(out, report.winner.file)], 30_000);
     expect(pkg.code, pkg.stderr).toBe(0);

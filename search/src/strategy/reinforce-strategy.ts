@@ -3,8 +3,9 @@
  * paper's search method. The controller makes one decision per gene of the genome, in the
  * space's order (number format, kernels, granularities, sparsities mode by mode, policy). At each
  * step a GRU reads its previous decision and which decision comes next (one-hot each) and emits a
- * distribution over one shared head of max-gene-size outputs; values the gene does not have, and
- * sparsities below the same layer's in the previous mode, are masked out, so every sample nests.
+ * distribution over one shared head of max-gene-size outputs; values the gene does not have,
+ * sparsities below the same layer's in the previous mode (so every sample nests) and, with
+ * `unrunnable`, values the earlier decisions cannot run are masked out.
  *
  * Learning: the rewards of `batch` proposals are collected, then the controller takes one
  * gradient step on −(1/B) Σ_i A_i · Σ_t log π(a_it), with the advantage A_i = (R_i − b)/σ: b an

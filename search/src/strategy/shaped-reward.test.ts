@@ -25,4 +25,14 @@ describe('shapedReward', () => {
     expect(shapedReward(refused(0), 1)).toBe(0);
     expect(shapedReward(refused(10), 1)).toBeGreaterThan(-1);
   });
+
+  it('with front terms a feasible reward stays in [1, 2] and pays a spreading candidate more than a dominated one', () => {
+    const spreading = shapedReward(feasible(500), 2000, { box: 0.4, share: 0.3 });
+    const dominated = shapedReward(feasible(500), 2000, { box: 0.4, share: 0 });
+    expect(spreading).toBeGreaterThan(dominated);
+    expect(dominated).toBeCloseTo(1 + (0.25 + 0.4) / 3, 12);
+    expect(shapedReward(feasible(0), 2000, { box: 0, share: 0 })).toBe(1);
+    expect(shapedReward(feasible(2000), 2000, { box: 1, share: 1 })).toBe(2);
+    expect(shapedReward(short(-0.1), 2000)).toBeLessThan(shapedReward(feasible(0), 2000, { box: 0, share: 0 }));
+  });
 });
