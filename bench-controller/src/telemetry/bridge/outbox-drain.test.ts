@@ -17,7 +17,7 @@ describe('OutboxDrain', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'eve-drain-'));
-    outbox = new DurableQueue(join(dir, 'outbox.sqlite'), { pageSize: 65536, shared: true });
+    outbox = new DurableQueue(join(dir, 'outbox.sqlite'), { pageSize: 65536, shared: 'writer' });
     for (let g = 0; g < 6; g++) outbox.pushGroup(Array.from({ length: 100 }, (_, i) => `m,g=${g} v=${i}i ${g * 1000 + i}`));
     events.length = 0;
     written = 0;
