@@ -105,7 +105,8 @@ export class DurableQueue {
     this.removeRange = this.db.prepare('DELETE FROM queue WHERE id BETWEEN ? AND ?');
     this.countNow = 0;
     this.bytesNow = 0;
-    this.recount();
+    // a reader keeps no counts: the sum reads every record, a gigabyte for a full outbox
+    if (o.shared !== 'reader') this.recount();
   }
 
   /** Appends one record per text (one item each) in one transaction; returns their ids in order. */
@@ -192,7 +193,7 @@ export class DurableQueue {
     this.bytesNow = s.b;
   }
 
-  /** Items queued (a group record counts its lines). */
+  /** Items queued (a group record counts its lines); 0 on a shared queue's reader, which does not count. */
   get count(): number {
     return this.countNow;
   }
