@@ -79,11 +79,12 @@ describe('OutboxDrain', () => {
     expect([written, outbox.count]).toEqual([600, 0]);
   });
 
-  it('ends, keeping the outbox, when the host says not to retry', async () => {
+  it('checkpoints the WAL before waiting out an outage, and ends, keeping the outbox, when the host says not to retry', async () => {
     const influx = { write: async () => { throw new EveError('INFLUX_UNREACHABLE', 'refused', { retriable: true }); } };
-    const drain = new OutboxDrain(outbox, influx, new CommitSignal(), host(() => false), { batchSize: 300, inFlight: 2, withTexts: false });
+    const watched = { peekItems: outbox.peekItems.bind(outbox), checkpoint: () => { events.push('checkpoint'); outbox.checkpoint(); } };
+    const drain = new OutboxDrain(watched, influx, new CommitSignal(), host(() => false), { batchSize: 300, inFlight: 2, withTexts: false });
     await drain.run();
-    expect(events).toEqual(['retryLater INFLUX_UNREACHABLE']);
+    expect(events).toEqual(['checkpoint', 'retryLater INFLUX_UNREACHABLE']);
     expect(outbox.count).toBe(600);
   });
 
