@@ -80,8 +80,8 @@ describe('DurableQueue', () => {
 
   it('shares a queue between a writing and a reading connection, reading past records already taken', () => {
     const path = join(dir, 'shared.sqlite');
-    const writer = new DurableQueue(path, { pageSize: 65536, shared: true });
-    const reader = new DurableQueue(path, { pageSize: 65536, shared: true });
+    const writer = new DurableQueue(path, { pageSize: 65536, shared: 'writer' });
+    const reader = new DurableQueue(path, { pageSize: 65536, shared: 'reader' });
     writer.pushGroup(['a 1', 'b 2']);
     writer.pushGroup(['c 3']);
     const first = reader.peekItems(2);
@@ -100,5 +100,19 @@ describe('DurableQueue', () => {
     const again = new DurableQueue(path);
     expect([again.count, again.bytes]).toEqual([3, 10]);
     again.close();
+  });
+
+  it('lets one writer at a time own a shared queue, however many readers', () => {
+    const path = join(dir, 'owned.sqlite');
+    const writer = new DurableQueue(path, { shared: 'writer' });
+    expect(() => new DurableQueue(path, { shared: 'writer' })).toThrow(expect.objectContaining({ code: 'QUEUE_IN_USE', message: expect.stringContaining('in use by another process') }));
+    const reader = new DurableQueue(path, { shared: 'reader' });
+    writer.pushGroup(['a 1']);
+    expect(reader.peekItems(1).map((r) => r.body.toString())).toEqual(['a 1']);
+    reader.close();
+    writer.close();
+    const next = new DurableQueue(path, { shared: 'writer' });
+    expect(next.count).toBe(1);
+    next.close();
   });
 });

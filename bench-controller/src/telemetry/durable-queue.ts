@@ -58,6 +58,7 @@ export class DurableQueue {
   private readonly removeRange: Database.Statement;
   private bytesNow: number;
   private countNow: number;
+  private readonly owner: Database.Database | undefined;
 
   /**
    * `pageSize` (bytes, a power of two from 512 to 65,536) applies when the file is created. Large
@@ -65,10 +66,17 @@ export class DurableQueue {
    * fiftieth of the reads of 4 KiB pages for the same lines); small ones suit a commit per small
    * record (the spool), since each commit writes whole pages.
    */
-  constructor(readonly path: string, o: { fsync?: boolean; pageSize?: number; shared?: boolean; autoCheckpoint?: boolean } = {}) {
+  /**
+   * `shared`: the queue is open in two connections (the bridge's outbox: its thread writes, the
+   * InfluxDB writer thread reads). The `writer` also holds `<path>.owner` exclusively, so a second
+   * process on the same queue fails with QUEUE_IN_USE, as the exclusive lock of an unshared queue
+   * makes it fail.
+   */
+  constructor(readonly path: string, o: { fsync?: boolean; pageSize?: number; shared?: 'writer' | 'reader'; autoCheckpoint?: boolean } = {}) {
     if (o.pageSize !== undefined && !(Number.isInteger(Math.log2(o.pageSize)) && o.pageSize >= 512 && o.pageSize <= 65536)) {
       throw new EveError('QUEUE_PAGE_SIZE', `page size ${o.pageSize} is not a power of two from 512 to 65536`);
     }
+    if (o.shared === 'writer') this.owner = DurableQueue.own(path);
     try {
       this.db = new Database(path);
       if (o.pageSize !== undefined) this.db.pragma(`page_size = ${o.pageSize}`);
@@ -86,6 +94,7 @@ export class DurableQueue {
       const columns = this.db.prepare('SELECT name FROM pragma_table_info(\'queue\')').pluck().all() as string[];
       if (!columns.includes('items')) this.db.exec('ALTER TABLE queue ADD COLUMN items INTEGER NOT NULL DEFAULT 1');
     } catch (e) {
+      this.owner?.close();
       throw new EveError('QUEUE_OPEN', `cannot open durable queue ${path}: ${(e as Error).message}`, { cause: e });
     }
     this.insert = this.db.prepare('INSERT INTO queue (text, items) VALUES (?, ?)');
@@ -96,7 +105,8 @@ export class DurableQueue {
     this.removeRange = this.db.prepare('DELETE FROM queue WHERE id BETWEEN ? AND ?');
     this.countNow = 0;
     this.bytesNow = 0;
-    this.recount();
+    // a reader keeps no counts: the sum reads every record, a gigabyte for a full outbox
+    if (o.shared !== 'reader') this.recount();
   }
 
   /** Appends one record per text (one item each) in one transaction; returns their ids in order. */
@@ -183,7 +193,7 @@ export class DurableQueue {
     this.bytesNow = s.b;
   }
 
-  /** Items queued (a group record counts its lines). */
+  /** Items queued (a group record counts its lines); 0 on a shared queue's reader, which does not count. */
   get count(): number {
     return this.countNow;
   }
@@ -200,5 +210,24 @@ export class DurableQueue {
 
   close(): void {
     this.db.close();
+    this.owner?.close();
+  }
+
+  /** Holds `<path>.owner` exclusively (a write in exclusive locking mode keeps the lock until close). */
+  private static own(path: string): Database.Database {
+    let owner: Database.Database | undefined;
+    try {
+      owner = new Database(`${path}.owner`, { timeout: 0 });
+      owner.pragma('locking_mode = EXCLUSIVE');
+      owner.exec('CREATE TABLE IF NOT EXISTS owner (pid INTEGER)');
+      owner.prepare('INSERT INTO owner (pid) VALUES (?)').run(process.pid);
+      return owner;
+    } catch (e) {
+      owner?.close();
+      const busy = (e as { code?: string }).code === 'SQLITE_BUSY';
+      throw new EveError(busy ? 'QUEUE_IN_USE' : 'QUEUE_OPEN', busy
+        ? `durable queue ${path} is in use by another process (it holds ${path}.owner)`
+        : `cannot open durable queue ${path}: ${(e as Error).message}`, { cause: e });
+    }
   }
 }

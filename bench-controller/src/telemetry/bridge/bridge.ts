@@ -139,7 +139,7 @@ export class TelemetryBridge {
     InfluxV1Writer.endpoint(o.influx); // a bad URL fails here, not in the writer thread
     // large pages: the outbox's records are groups of lines, tens of kilobytes each; shared: the
     // InfluxDB writer thread reads through its own connection, and checkpoints the WAL
-    const bridge = new TelemetryBridge(o, new DurableQueue(o.outboxPath, { pageSize: 65536, shared: true, autoCheckpoint: false }));
+    const bridge = new TelemetryBridge(o, new DurableQueue(o.outboxPath, { pageSize: 65536, shared: 'writer', autoCheckpoint: false }));
     if (bridge.outbox.count > 0) bridge.log(`bridge: ${bridge.outbox.count} points left in the outbox by an earlier run; writing them first`);
     try {
       bridge.drainer = new DrainWorker({

@@ -65,7 +65,7 @@ class MainThreadHost implements DrainHost {
 async function main(port: MessagePort, data: DrainThreadData): Promise<void> {
   const host = new MainThreadHost(port);
   // reads and checkpoints only: the bridge's thread is the one writer (see outbox-drain.ts)
-  const outbox = new DurableQueue(data.outboxPath, { pageSize: 65536, shared: true });
+  const outbox = new DurableQueue(data.outboxPath, { pageSize: 65536, shared: 'reader' });
   const influx = new InfluxV1Writer({ ...data.influx, connections: data.inFlight });
   const drain = new OutboxDrain(outbox, influx, new CommitSignal(data.commits), host, data);
   port.on('message', (m: ToDrain) => {

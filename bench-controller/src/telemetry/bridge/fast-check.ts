@@ -1,8 +1,9 @@
 /**
  * A hand-written check of the one high-rate payload, telemetry, for the bridge's hot path. zod
  * stays the schema's source of truth: this only answers "valid?" and, when it says yes, the parsed
- * JSON object is used as it is, where zod would check the same and copy it (zod was ~10 % of the
- * main thread with the copy and the collector's work on it). When it says no, the bridge asks zod,
+ * JSON object is used as it is, where zod would check the same and copy it (0.1–0.4 µs a payload
+ * against zod's 0.7–1.8 on the dev host, before the collector's share of the copy). When it says
+ * no, the bridge asks zod,
  * whose verdict and message count. A parity test (fast-check.test.ts) holds the two together on
  * valid payloads and on every field made invalid in turn; a schema change that this file does not
  * follow fails it.

@@ -17,7 +17,7 @@ describe('OutboxDrain', () => {
 
   beforeEach(() => {
     dir = mkdtempSync(join(tmpdir(), 'eve-drain-'));
-    outbox = new DurableQueue(join(dir, 'outbox.sqlite'), { pageSize: 65536, shared: true });
+    outbox = new DurableQueue(join(dir, 'outbox.sqlite'), { pageSize: 65536, shared: 'writer' });
     for (let g = 0; g < 6; g++) outbox.pushGroup(Array.from({ length: 100 }, (_, i) => `m,g=${g} v=${i}i ${g * 1000 + i}`));
     events.length = 0;
     written = 0;
@@ -79,11 +79,12 @@ describe('OutboxDrain', () => {
     expect([written, outbox.count]).toEqual([600, 0]);
   });
 
-  it('ends, keeping the outbox, when the host says not to retry', async () => {
+  it('checkpoints the WAL before waiting out an outage, and ends, keeping the outbox, when the host says not to retry', async () => {
     const influx = { write: async () => { throw new EveError('INFLUX_UNREACHABLE', 'refused', { retriable: true }); } };
-    const drain = new OutboxDrain(outbox, influx, new CommitSignal(), host(() => false), { batchSize: 300, inFlight: 2, withTexts: false });
+    const watched = { peekItems: outbox.peekItems.bind(outbox), checkpoint: () => { events.push('checkpoint'); outbox.checkpoint(); } };
+    const drain = new OutboxDrain(watched, influx, new CommitSignal(), host(() => false), { batchSize: 300, inFlight: 2, withTexts: false });
     await drain.run();
-    expect(events).toEqual(['retryLater INFLUX_UNREACHABLE']);
+    expect(events).toEqual(['checkpoint', 'retryLater INFLUX_UNREACHABLE']);
     expect(outbox.count).toBe(600);
   });
 

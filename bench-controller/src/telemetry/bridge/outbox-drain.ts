@@ -74,8 +74,8 @@ export class OutboxDrain {
       }
       if (flying.size === 0) {
         if (failed.length > 0) {
-          // the bridge's own connection leaves checkpoints to this one: while nothing is deleted (an
-          // outage) no commit here triggers one, so the WAL would grow with every group
+          // the bridge's connection leaves checkpoints to this one, and during an outage no batch
+          // finishes: without this the WAL would grow with every group committed meanwhile
           this.outbox.checkpoint();
           failed.sort((x, y) => x.batch[0]!.id - y.batch[0]!.id);
           const [first, ...rest] = failed;
