@@ -77,7 +77,7 @@ const CONFIG = {
   /** One request per second (the deadline), a 100 µF store between 3.3 V and the 1.8 V brown-out. */
   harvest: { periodS: 1, storage: { capacitanceF: 100e-6, maxV: 3.3, brownOutV: 1.8 } },
   /** chosen on seeds 11-13 (see BENCHMARKS.md), never on the bench's; `frontReward`: credit hypervolume terms (strategy/front-reward.ts) */
-  reinforce: { hidden: 16, learningRate: 0.03, baselineDecay: 0.8, entropyWeight: 0, batch: 8, warmup: 20, frontReward: true, maskUnrunnable: false, ...OVERRIDES.reinforce },
+  reinforce: { hidden: 16, learningRate: 0.03, baselineDecay: 0.8, entropyWeight: 0, batch: 8, warmup: 20, frontReward: true, maskUnrunnable: true, ...OVERRIDES.reinforce },
   nsga2: { population: 20, crossoverRate: 0.9, mutations: 1 },
 };
 
