@@ -6,16 +6,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker } from './embedded-broker.js';
 import { freePort } from './local-services/free-port.js';
 import { SpoolingMqttSink } from './spooling-sink.js';
+import { waitUntil } from '../testing/wait-until.js';
 
 const sample = { deviceTimeUs: null, capacitorV: 3, harvestW: 0, supplyV: 3.3, supplyA: 0.01, mode: 0, brownOuts: 0 };
 
-async function until(cond: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (cond: () => boolean, timeoutMs = 5000) => waitUntil(cond, undefined, timeoutMs);
 
 describe('SpoolingMqttSink', () => {
   let dir: string;

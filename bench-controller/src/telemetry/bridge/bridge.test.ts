@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { startEmbeddedBroker, type EmbeddedBroker } from '../embedded-broker.js';
 import { MqttTelemetrySink } from '../sink.js';
 import { TelemetryBridge, type BridgeOptions, type Clock } from './bridge.js';
+import { waitUntil } from '../../testing/wait-until.js';
 
 type Answer = { status: number; body?: string };
 
@@ -48,13 +49,7 @@ function fastClock(): Clock & { waits: number[] } {
   return { waits, now: () => Date.now(), sleep: (ms) => { waits.push(ms); return new Promise((r) => setTimeout(r, 5)); } };
 }
 
-async function until(cond: () => boolean, what: () => string, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = waitUntil;
 
 describe('TelemetryBridge', () => {
   let dir: string;

@@ -13,14 +13,9 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../embedded-broker.js'
 import { MqttTelemetrySink } from '../sink.js';
 import { TelemetryBridge } from './bridge.js';
 import { drainThreadScript } from './drain-worker.js';
+import { waitUntil } from '../../testing/wait-until.js';
 
-async function until(cond: () => boolean, what: () => string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out: ${what()}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+const until = (cond: () => boolean, what: () => string, timeoutMs = 10_000) => waitUntil(cond, what, timeoutMs);
 
 describe('the bridge\'s InfluxDB writer thread', () => {
   let dir: string;
