@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import { randomMlpSmall } from '../testing/random-model.js';
 import { nestedBlockMagnitudeKeep } from './nested-block-keep.js';
-import { getNetworkSpec } from '../models/network-spec.js';
-import { createRng } from '../rng/rng.js';
 import type { TrainedModel } from '../train/trained-model.js';
 
-function randomModel(): TrainedModel {
-  const rng = createRng(5);
-  const shapes = [[784, 128], [128, 64], [64, 10]] as const;
-  return {
-    spec: getNetworkSpec('mlp-small'),
-    params: shapes.map(([i, o]) => ({ inFeatures: i, outFeatures: o, weights: Float32Array.from({ length: i * o }, () => rng.normal()), bias: new Float32Array(o) })),
-  };
-}
+const randomModel = () => randomMlpSmall(5);
 
 describe('nested 1x4 block magnitude masks', () => {
   const model = randomModel();

@@ -1,17 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { randomMlpSmall } from '../testing/random-model.js';
 import { nestedChannelKeep } from './nested-channel-keep.js';
-import { getNetworkSpec } from '../models/network-spec.js';
-import { createRng } from '../rng/rng.js';
-import type { TrainedModel } from '../train/trained-model.js';
 
-function randomModel(): TrainedModel {
-  const rng = createRng(11);
-  const shapes = [[784, 128], [128, 64], [64, 10]] as const;
-  return {
-    spec: getNetworkSpec('mlp-small'),
-    params: shapes.map(([i, o]) => ({ inFeatures: i, outFeatures: o, weights: Float32Array.from({ length: i * o }, () => rng.normal()), bias: new Float32Array(o) })),
-  };
-}
+const randomModel = () => randomMlpSmall(11);
 
 describe('nested output-channel masks', () => {
   const model = randomModel();
