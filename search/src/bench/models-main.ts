@@ -27,7 +27,7 @@ async function main() {
   }
   const started = Date.now();
   await initWasmBackend();
-  const data = await loadMnist({ trainCount: config.trainCount, valCount: 0, testCount: config.testCount, seed: config.seed });
+  const data = await loadMnist({ trainCount: config.trainCount, valCount: config.valCount, testCount: config.testCount, seed: config.seed });
   // the search benchmark's work folder: both train the same dense models and share the checkpoint
   await trainBenchModels(data, out, config, (l) => console.log(`[${new Date().toISOString().slice(11, 19)}] ${l}`), join(root, 'search/bench/work'));
   console.log(`wrote ${out} in ${((Date.now() - started) / 1000).toFixed(0)} s`);

@@ -10,7 +10,7 @@ import { MODELS_REPORT, trainBenchModels, type ModelReport, type ModelsConfig } 
 
 // A few seconds' worth: the small MLP on 1,000 images; the real config is in DEFAULT_MODELS_CONFIG.
 const config: ModelsConfig = {
-  seed: 3, profile: 'msp430fr5994', trainCount: 1000, testCount: 300, benchTestCount: 200,
+  seed: 3, profile: 'msp430fr5994', trainCount: 1000, testCount: 300, valCount: 100, benchTestCount: 200,
   minSparsity: [0.5, 0.8, 0.9],
   networks: [{
     network: 'mlp-small', sparsity: [[0.52, 0.5, 0.3], [0.82, 0.8, 0.5], [0.92, 0.9, 0.5]],
@@ -23,7 +23,7 @@ let data: Dataset;
 const dir = mkdtempSync(join(tmpdir(), 'eve-bench-models-'));
 beforeAll(async () => {
   await initWasmBackend();
-  data = await loadMnist({ trainCount: config.trainCount, valCount: 0, testCount: config.testCount, seed: config.seed });
+  data = await loadMnist({ trainCount: config.trainCount, valCount: config.valCount, testCount: config.testCount, seed: config.seed });
 }, 120_000);
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -36,6 +36,13 @@ describe('bench models', () => {
     const report = JSON.parse(readFileSync(join(dir, MODELS_REPORT), 'utf8')) as { networks: ModelReport[] };
     const r = report.networks[0]!;
     expect(r.testImages).toBe(300);
+    // and on the held-out validation images recipes are compared on
+    expect(r.valImages).toBe(100);
+    expect(r.denseValAccuracy).toBeGreaterThan(0.1);
+    r.modes.forEach((m) => {
+      expect(m.valAccuracy).toBeGreaterThan(0.1);
+      expect(m.valDropPoints).toBeCloseTo((r.denseValAccuracy! - m.valAccuracy!) * 100, 9);
+    });
     expect(r.modes.map((m) => m.sparsity >= 0.5)).toEqual([true, true, true]);
     // an MLP's MACs are its weights: the two densities agree
     r.modes.forEach((m) => expect(m.macDensity).toBeCloseTo(1 - m.sparsity, 6));

@@ -36,6 +36,11 @@ export interface ModelsConfig {
   trainCount: number;
   /** Test images the accuracies are measured on (the full MNIST test set: 10,000). */
   testCount: number;
+  /**
+   * Held-out training images (never trained on) every mode is also measured on: recipes are
+   * compared on these, so the test set stays for the reported figures.
+   */
+  valCount: number;
   /** The first this many test images are written for the runtime bench. */
   benchTestCount: number;
   /** Whole-network sparsity each mode must reach: the search issue's >= 50 / 80 / 92 % (the runtime issue asks >= 90 % of the last). */
@@ -58,6 +63,7 @@ export const DEFAULT_MODELS_CONFIG: ModelsConfig = {
   profile: 'msp430fr5994',
   trainCount: 55_000,
   testCount: 10_000,
+  valCount: 5000,
   benchTestCount: 1000,
   minSparsity: [0.5, 0.8, 0.92],
   networks: [
@@ -84,10 +90,13 @@ const MODE_NAMES = ['m50', 'm80', 'm90'];
 export interface ModelReport {
   network: string;
   denseTestAccuracy: number;
+  /** On the validation images (null without a validation split). */
+  denseValAccuracy: number | null;
   denseSeconds: number;
   pruneSeconds: number;
   testImages: number;
-  modes: Array<{ sparsity: number; testAccuracy: number; dropPoints: number; macDensity: number; layerDensity: number[] }>;
+  valImages: number;
+  modes: Array<{ sparsity: number; testAccuracy: number; dropPoints: number; valAccuracy: number | null; valDropPoints: number | null; macDensity: number; layerDensity: number[] }>;
 }
 
 /** Where runs keep their checkpoints: a killed `npm run models` resumes from them. */
@@ -120,11 +129,20 @@ export async function trainBenchModels(
     const densities = modeDensities(tuned, keep, plan.sparsity.length);
     const full = plan.sparsity.map((_, m) => evaluateAccuracy(tuned, data.test, keep, m));
     const tfjsAccuracy = plan.sparsity.map((_, m) => evaluateAccuracy(tuned, test, keep, m));
+    const hasVal = data.val.count > 0;
+    const denseVal = hasVal ? evaluateAccuracy(dense, data.val) : null;
+    const val = plan.sparsity.map((_, m) => (hasVal ? evaluateAccuracy(tuned, data.val, keep, m) : null));
     reports.push({
-      network: plan.network, denseTestAccuracy: figures.testAccuracy, denseSeconds: figures.trainSeconds, pruneSeconds, testImages: data.test.count,
-      modes: densities.map((d, m) => ({ sparsity: 1 - d.weightDensity, testAccuracy: full[m]!, dropPoints: (figures.testAccuracy - full[m]!) * 100, macDensity: d.macDensity, layerDensity: d.layers })),
+      network: plan.network, denseTestAccuracy: figures.testAccuracy, denseValAccuracy: denseVal, denseSeconds: figures.trainSeconds, pruneSeconds,
+      testImages: data.test.count, valImages: data.val.count,
+      modes: densities.map((d, m) => ({
+        sparsity: 1 - d.weightDensity, testAccuracy: full[m]!, dropPoints: (figures.testAccuracy - full[m]!) * 100,
+        valAccuracy: val[m]!, valDropPoints: denseVal === null ? null : (denseVal - val[m]!) * 100,
+        macDensity: d.macDensity, layerDensity: d.layers,
+      })),
     });
-    say(`${plan.network}: gradual pruning ${pruneSeconds.toFixed(0)} s; per mode: ${densities.map((d, m) => `sparsity ${((1 - d.weightDensity) * 100).toFixed(1)} %, MAC density ${(d.macDensity * 100).toFixed(1)} %, test ${(full[m]! * 100).toFixed(2)} %`).join(' | ')}`);
+    const pct = (a: number | null) => (a === null ? 'n/a' : `${(a * 100).toFixed(2)} %`);
+    say(`${plan.network}: gradual pruning ${pruneSeconds.toFixed(0)} s; dense validation ${pct(denseVal)}; per mode: ${densities.map((d, m) => `sparsity ${((1 - d.weightDensity) * 100).toFixed(1)} %, MAC density ${(d.macDensity * 100).toFixed(1)} %, validation ${pct(val[m]!)}, test ${(full[m]! * 100).toFixed(2)} %`).join(' | ')}`);
 
     const modeNames = MODE_NAMES.slice(0, plan.sparsity.length);
     const shared = writePackage(toModelSpec(tuned, keep, { name: plan.network, modeNames }), { profile });
