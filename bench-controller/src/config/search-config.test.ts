@@ -13,9 +13,9 @@ describe('eve search config', () => {
     const min = parseSearchConfig('network: mlp-small\ndata: { source: mnist }\nsearch: { budget: 5 }\n', 'min.yaml');
     expect(min.search.strategy).toBe('evolution');
     expect(min.data).toMatchObject({ source: 'mnist', trainCount: 55_000 });
-    const distilled = parseSearchConfig('network: x\ndata: { source: mnist }\nsearch: { budget: 5 }\nsupernet: { distill: {} }\nfineTune: { epochs: 4, distill: { alpha: 0.5 }, gradual: { rampEpochs: 2 } }', 'd.yaml');
+    const distilled = parseSearchConfig('network: x\ndata: { source: mnist }\nsearch: { budget: 5 }\nsupernet: { distill: {} }\nfineTune: { epochs: 4, distill: { alpha: 0.5 }, gradual: { rampEpochs: 2 }, augment: { maxShift: 2 } }', 'd.yaml');
     expect(distilled.supernet.distill).toEqual({ temperature: 4, alpha: 0.7 });
-    expect(distilled.fineTune).toMatchObject({ distill: { temperature: 4, alpha: 0.5 }, gradual: { rampEpochs: 2, maskEvery: 50 } });
+    expect(distilled.fineTune).toMatchObject({ distill: { temperature: 4, alpha: 0.5 }, gradual: { rampEpochs: 2, maskEvery: 50 }, augment: { maxShift: 2 } });
   });
 
   it('names the field that is wrong, and resolves data paths against the config file', () => {
@@ -27,6 +27,7 @@ describe('eve search config', () => {
     expect(bad('network: [x')).toThrow(expect.objectContaining({ code: 'CONFIG_SYNTAX' }));
     expect(bad('network: x\ndata: { source: mnist }\nsearch: { budget: 5 }\nfineTune: { epochs: 2, gradual: { rampEpochs: 3 } }')).toThrow(/fineTune\.gradual\.rampEpochs/);
     expect(bad('network: x\ndata: { source: mnist }\nsearch: { budget: 5 }\nsupernet: { distill: { alpha: 2 } }')).toThrow(/supernet\.distill\.alpha/);
+    expect(bad('network: x\ndata: { source: mnist }\nsearch: { budget: 5 }\nfineTune: { augment: { maxShift: 1.5 } }')).toThrow(/fineTune\.augment\.maxShift/);
     const c = parseSearchConfig('network: x\ndata: { source: files, features: d/x.npy, labels: /abs/y.npy }\nsearch: { budget: 5 }', '/cfg/s.yaml');
     expect(c.data).toMatchObject({ features: '/cfg/d/x.npy', labels: '/abs/y.npy' });
   });

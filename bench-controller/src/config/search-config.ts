@@ -73,6 +73,8 @@ export const SearchConfig = z.object({
     winners: z.number().int().min(1).max(20).default(3), lossWeights: z.array(z.number().min(0)).optional(), distill: Distill.optional(),
     /** Prune the winner gradually (cubic ramp over `rampEpochs`, masks re-derived every `maskEvery` batches) instead of under the supernet's masks. */
     gradual: z.object({ rampEpochs: z.number().positive(), maskEvery: count.default(50) }).strict().optional(),
+    /** Shift each training image by up to `maxShift` pixels in x and y while fine-tuning (image data only). */
+    augment: z.object({ maxShift: z.number().int().min(0).max(8) }).strict().optional(),
   }).default({ epochs: 1, batchSize: 64, learningRate: 0.0005, lrDecay: 1, winners: 3 }),
 }).strict();
 

@@ -26,6 +26,7 @@ import { packageCosts, SupernetEvaluator } from '../evaluator/supernet-evaluator
 import { fineTuneJoint, defaultLossWeights } from '../prune/fine-tune-joint.js';
 import { gradualNestedPrune } from '../prune/gradual-prune.js';
 import type { Distill } from '../train/distill.js';
+import type { Augment } from '../train/augment.js';
 import { granularityOf } from '../space/candidate.js';
 import { paretoFront } from './pareto.js';
 import type { TrainedModel } from '../train/trained-model.js';
@@ -50,9 +51,10 @@ export interface SearchPipelineOptions {
    * the supernet's masks, prune the supernet's weights to the winner's sparsities gradually
    * (prune/gradual-prune.ts); the masks are then re-derived from magnitudes as the ramp goes.
    * Gradual pruning derives per-weight masks, so it applies to winners whose layers are all
-   * pruned unstructured; block- or channel-pruned winners are fine-tuned jointly.
+   * pruned unstructured; block- or channel-pruned winners are fine-tuned jointly. `augment`:
+   * random pixel shifts of the training images (image data only).
    */
-  fineTune: TrainStage & { winners: number; lossWeights?: number[]; distill?: Distill; gradual?: { rampEpochs: number; maskEvery: number } };
+  fineTune: TrainStage & { winners: number; lossWeights?: number[]; distill?: Distill; gradual?: { rampEpochs: number; maskEvery: number }; augment?: Augment };
   outDir: string;
   resume: boolean;
   /** Identifies the run: a resumed run must present the same fingerprint. */
