@@ -1,8 +1,10 @@
 /**
  * Mutation fuzzing of the package reader: bit flips, truncations, and 32-bit fields overwritten
  * with huge values, each followed by a CRC fix-up half of the time so the field checks (not just
- * the CRC) are exercised. Anything other than an EveError is a crash; any call slower than
- * `hangMs` is a hang.
+ * the CRC) are exercised. Anything other than an EveError is a crash. A case slower than `hangMs`
+ * is timed twice more on the same bytes and is a hang only if it is slow every time: on a loaded
+ * machine one call now and then waits for the CPU or a garbage collection (a 219 ms outlier in a
+ * run beside three training jobs), which is not the reader's doing.
  */
 import { isEveError } from '../errors/eve-error.js';
 import { crc32 } from '../format/crc32.js';
@@ -21,7 +23,24 @@ export interface FuzzReport {
   firstCrash?: string;
 }
 
-export function fuzzReader(good: Uint8Array, cases: number, seed: number, hangMs = 200): FuzzReport {
+/** Reads, extracts and runs every mode of `b`: 'accepted', 'rejected' (an EveError), or the crash. */
+function tryPackage(b: Uint8Array): 'accepted' | 'rejected' | { crash: unknown } {
+  try {
+    const pkg = readPackage(b);
+    // an accepted package must also extract and run every mode without a crash
+    const n = pkg.input[0] * pkg.input[1] * pkg.input[2];
+    for (let m = 0; m < pkg.modes.length; m++) {
+      if (pkg.dtype === 'int8') extractInt8(pkg, m).run(new Uint8Array(n).fill(200));
+      else extract(pkg, m).run(new Float32Array(n));
+    }
+    return 'accepted';
+  } catch (e) {
+    return isEveError(e) ? 'rejected' : { crash: e };
+  }
+}
+
+/** `now` is the clock in milliseconds (injected for tests). */
+export function fuzzReader(good: Uint8Array, cases: number, seed: number, hangMs = 200, now: () => number = () => performance.now()): FuzzReport {
   const u = mulberry32(seed);
   const r: FuzzReport = { cases, rejected: 0, accepted: 0, crashes: 0, hangs: 0, slowestMs: 0 };
   for (let i = 0; i < cases; i++) {
@@ -34,26 +53,23 @@ export function fuzzReader(good: Uint8Array, cases: number, seed: number, hangMs
     }
     // half the time, make the CRC right so the structural checks are what must catch it
     if (u() < 0.5 && b.length >= 8) new DataView(b.buffer).setUint32(b.length - 4, crc32(b.subarray(0, b.length - 4)), true);
-    const t0 = performance.now();
-    try {
-      const pkg = readPackage(b);
-      // an accepted package must also extract and run every mode without a crash
-      const n = pkg.input[0] * pkg.input[1] * pkg.input[2];
-      for (let m = 0; m < pkg.modes.length; m++) {
-        if (pkg.dtype === 'int8') extractInt8(pkg, m).run(new Uint8Array(n).fill(200));
-        else extract(pkg, m).run(new Float32Array(n));
-      }
-      r.accepted++;
-    } catch (e) {
-      if (isEveError(e)) r.rejected++;
-      else {
-        r.crashes++;
-        r.firstCrash ??= `case ${i}: ${(e as Error)?.stack ?? String(e)}`;
-      }
+    const timed = () => {
+      const t0 = now();
+      const outcome = tryPackage(b);
+      return { outcome, ms: now() - t0 };
+    };
+    const { outcome, ms } = timed();
+    if (outcome === 'accepted') r.accepted++;
+    else if (outcome === 'rejected') r.rejected++;
+    else {
+      r.crashes++;
+      const e = outcome.crash;
+      r.firstCrash ??= `case ${i}: ${(e as Error)?.stack ?? String(e)}`;
     }
-    const ms = performance.now() - t0;
-    if (ms > r.slowestMs) r.slowestMs = ms;
-    if (ms > hangMs) r.hangs++;
+    let fastest = ms;
+    for (let retry = 0; retry < 2 && fastest > hangMs; retry++) fastest = Math.min(fastest, timed().ms);
+    if (fastest > r.slowestMs) r.slowestMs = fastest;
+    if (fastest > hangMs) r.hangs++;
   }
   return r;
 }

@@ -34,6 +34,23 @@ describe('.eve reader against hostile input', () => {
     }
   });
 
+  it('counts a case as a hang only when it is slow every time it is timed', () => {
+    const good = writePackage(randomSpec(7));
+    // a clock whose every call advances 1 ms, except that one timing of case 0 takes 500 ms
+    const clock = (slowReads: Set<number>) => {
+      let t = 0;
+      let reads = 0;
+      return () => (t += slowReads.has(++reads) ? 500 : 1);
+    };
+    const once = fuzzReader(good, 5, 11, 200, clock(new Set([2])));
+    expect(once.hangs).toBe(0);
+    expect(once.slowestMs).toBeLessThan(200);
+    // slow on all three timings of case 0 (reads 2, 4, 6): a hang
+    const always = fuzzReader(good, 5, 11, 200, clock(new Set([2, 4, 6])));
+    expect(always.hangs).toBe(1);
+    expect(always.slowestMs).toBe(500);
+  });
+
   it('refuses a header that would make extraction allocate a huge activation buffer', () => {
     const b = writePackage(randomSpec(4)).slice();
     const dv = new DataView(b.buffer);
