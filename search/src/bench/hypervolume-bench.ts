@@ -25,7 +25,8 @@ import type { Score } from '../objective/score.js';
 import { objectives, REFERENCE_POINT, searchHypervolume, type Normalisation } from '../pareto/pareto-front.js';
 import { createRng } from '../rng/rng.js';
 import { candidateKey, type Candidate, type Granularity } from '../space/candidate.js';
-import { decodeGenome, RUNTIME_KERNELS, type DecodeContext } from '../space/decode.js';
+import { decodeGenome, type DecodeContext } from '../space/decode.js';
+import { refusedValues } from '../space/refused-values.js';
 import { GenomeSpace } from '../space/genome-space.js';
 import { networkGeometry } from '../space/network-geometry.js';
 import { Nsga2Strategy } from '../strategy/nsga2-strategy.js';
@@ -77,7 +78,7 @@ const CONFIG = {
   /** One request per second (the deadline), a 100 µF store between 3.3 V and the 1.8 V brown-out. */
   harvest: { periodS: 1, storage: { capacitanceF: 100e-6, maxV: 3.3, brownOutV: 1.8 } },
   /** chosen on seeds 11-13 (see BENCHMARKS.md), never on the bench's; `frontReward`: credit hypervolume terms (strategy/front-reward.ts) */
-  reinforce: { hidden: 16, learningRate: 0.03, baselineDecay: 0.8, entropyWeight: 0, batch: 8, warmup: 20, frontReward: true, maskUnrunnable: true, ...OVERRIDES.reinforce },
+  reinforce: { hidden: 16, learningRate: 0.03, baselineDecay: 0.8, entropyWeight: 0, batch: 8, warmup: 20, frontReward: true, maskRefused: true, ...OVERRIDES.reinforce },
   nsga2: { population: 20, crossoverRate: 0.9, mutations: 1 },
 };
 
@@ -152,11 +153,11 @@ async function benchOnProfile(profileName: string, sh: Shared, log: (s: string) 
     random: (seed) => new RandomStrategy(space, createRng(seed)),
     nsga2: (seed) => new Nsga2Strategy(space, createRng(seed), CONFIG.nsga2),
     reinforce: (seed) => {
-      const { frontReward, maskUnrunnable, ...o } = CONFIG.reinforce;
+      const { frontReward, maskRefused, ...o } = CONFIG.reinforce;
       return new ReinforceStrategy(space, createRng(seed), {
         ...o,
         ...(frontReward ? { front: (s: Scored) => objectives(s.evaluation, norm) } : {}),
-        ...(maskUnrunnable ? { unrunnable: (a: readonly number[], t: number) => space.unrunnable(a, t, RUNTIME_KERNELS) } : {}),
+        ...(maskRefused ? { refused: refusedValues(space, decodeContext) } : {}),
       });
     },
   };

@@ -64,16 +64,18 @@ describe('ReinforceStrategy', () => {
     expect(s.probability(target)).toBeGreaterThan(before);
   });
 
-  it('never samples a value the unrunnable mask names, and does not learn from a proposal holding one', () => {
-    const mixed = new GenomeSpace({ modes: 2, layers: 2, choices: [0.5, 0.7, 0.9], granularities: ['unstructured', 'block1x4'], numberFormats: ['float32', 'int8'] });
-    const kernels = { float32: ['rowPrefixSparse', 'block1x4'], int8: ['rowPrefixSparse'] };
-    const s = new ReinforceStrategy(mixed, createRng(4), { ...options, unrunnable: (a, t) => mixed.unrunnable(a, t, kernels) });
+  const mixed = new GenomeSpace({ modes: 2, layers: 2, choices: [0.5, 0.7, 0.9], granularities: ['unstructured', 'block1x4'], numberFormats: ['float32', 'int8'] });
+  // as space/refused-values.ts names it: int8 has no 1x4 kernel
+  const noBlocksInInt8 = (a: readonly number[], t: number) => (mixed.genes[t]!.kind === 'granularity' && a[0] === 1 ? [1] : []);
+
+  it('never samples a value the refused mask names, and does not learn from a proposal holding one', () => {
+    const s = new ReinforceStrategy(mixed, createRng(4), { ...options, refused: noBlocksInInt8 });
     const proposals = Array.from({ length: 40 }, () => mixed.toCandidate(s.propose([])));
     expect(proposals.some((c) => c.numberFormat === 'int8')).toBe(true);
     expect(proposals.some((c) => c.granularity!.includes('block1x4'))).toBe(true);
     expect(proposals.every((c) => c.numberFormat === 'float32' || !c.granularity!.includes('block1x4'))).toBe(true);
     // a warm-up draw of int8 with a 1x4 layer is proposed, but teaches the controller nothing
-    const w = new ReinforceStrategy(mixed, createRng(4), { ...options, warmup: 10, unrunnable: (a, t) => mixed.unrunnable(a, t, kernels) });
+    const w = new ReinforceStrategy(mixed, createRng(4), { ...options, warmup: 10, refused: noBlocksInInt8 });
     const init = weightsOf(w);
     let unrunnable = 0;
     for (let i = 0; i < 10; i++) {
@@ -85,6 +87,12 @@ describe('ReinforceStrategy', () => {
     }
     expect(unrunnable).toBeGreaterThan(0);
     expect(weightsOf(w)).not.toEqual(init);
+  });
+
+  it('never lets the mask take every value of a gene: the decoder then names what is wrong', () => {
+    const s = new ReinforceStrategy(mixed, createRng(4), { ...options, refused: (_, t) => (t === 0 ? [0, 1] : []) });
+    const formats = Array.from({ length: 30 }, () => mixed.toCandidate(s.propose([])).numberFormat);
+    expect(new Set(formats)).toEqual(new Set(['float32', 'int8']));
   });
 
   it('proposes uniform random genomes during the warm-up and learns from them', () => {

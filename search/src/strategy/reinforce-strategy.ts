@@ -5,7 +5,7 @@
  * step a GRU reads its previous decision and which decision comes next (one-hot each) and emits a
  * distribution over one shared head of max-gene-size outputs; values the gene does not have,
  * sparsities below the same layer's in the previous mode (so every sample nests) and, with
- * `unrunnable`, values the earlier decisions cannot run are masked out.
+ * `refused`, values the decoder must refuse given the earlier decisions are masked out.
  *
  * Learning: the rewards of `batch` proposals are collected, then the controller takes one
  * gradient step on −(1/B) Σ_i A_i · Σ_t log π(a_it), with the advantage A_i = (R_i − b)/σ: b an
@@ -57,13 +57,15 @@ export interface ReinforceOptions {
    */
   front?: (s: Scored) => Point3;
   /**
-   * Values of decision t that cannot run given the decisions before it (e.g. GenomeSpace
-   * `unrunnable` with the runtime's kernels): masked out like the nesting floor, so the controller
-   * neither spends proposals on genomes the decoder must refuse nor learns that a choice is bad
-   * because of a partner it happened to draw with it (int8 is good; int8 with a 1x4 layer cannot
-   * run). A proposal containing one (a warm-up draw, a mutated repeat) is not learned from.
+   * Values of decision t the decoder must refuse given the decisions before it (space/
+   * refused-values.ts: formats the runtime lacks, identical modes, over the memory budget): masked
+   * out like the nesting floor, so the controller neither spends proposals on genomes the decoder
+   * must refuse nor learns that a choice is bad because of a partner it happened to draw with it
+   * (int8 is good; int8 with a 1x4 layer cannot run). Never every allowed value: the decoder then
+   * names what is wrong. A proposal containing a masked value (a warm-up draw, a mutated repeat)
+   * is not learned from.
    */
-  unrunnable?: (actions: readonly number[], t: number) => readonly number[];
+  refused?: (actions: readonly number[], t: number) => readonly number[];
 }
 
 const MAX_ADVANTAGE = 3;
@@ -130,7 +132,7 @@ export class ReinforceStrategy implements SearchStrategy {
     const r = this.o.reward ? this.o.reward(scored, this.bestFeasible) : shapedReward(scored.score, this.bestFeasible, front);
     if (!Number.isFinite(r)) throw new EveError('REWARD_INVALID', `REINFORCE got a non-finite reward ${r}`);
     // the policy cannot sample a masked action: its log-probability would be −∞
-    if (!this.o.unrunnable || actions.every((a, t) => !this.o.unrunnable!(actions, t).includes(a))) this.collected.push({ actions, reward: r });
+    if (actions.every((a, t) => this.allowed(actions, t)[a])) this.collected.push({ actions, reward: r });
     if (this.collected.length >= (this.o.batch ?? 1)) this.update(this.collected.splice(0));
   }
 
@@ -212,15 +214,20 @@ export class ReinforceStrategy implements SearchStrategy {
     const r = tf.sigmoid(tf.add(tf.add(tf.matMul(x, w.wr), tf.matMul(hPrev, w.ur)), w.br));
     const cand = tf.tanh(tf.add(tf.add(tf.matMul(x, w.wh), tf.matMul(tf.mul(r, hPrev), w.uh)), w.bh));
     const h = tf.add(tf.mul(tf.sub(1, z), hPrev), tf.mul(z, cand)) as tf.Tensor2D;
+    const mask = tf.tensor1d(this.allowed(actions, t).map((ok) => (ok ? 0 : -1e9)));
+    const probs = tf.softmax(tf.add(tf.add(tf.matMul(h, w.wo), w.bo).reshape([this.k]), mask)) as tf.Tensor1D;
+    return { h, probs };
+  }
+
+  /** Per head output, whether decision t may take it: the gene's values from the nesting floor up, less the refused ones. */
+  private allowed(actions: readonly number[], t: number): boolean[] {
     const floor = this.space.floor(actions, t);
     const size = this.space.genes[t]!.size;
     const allowed = Array.from({ length: this.k }, (_, i) => i >= floor && i < size);
-    const banned = this.o.unrunnable?.(actions, t) ?? [];
+    const banned = this.o.refused?.(actions, t) ?? [];
     // never mask every value: the decoder then names what is wrong
     if (banned.length > 0 && allowed.some((ok, i) => ok && !banned.includes(i))) for (const i of banned) allowed[i] = false;
-    const mask = tf.tensor1d(allowed.map((ok) => (ok ? 0 : -1e9)));
-    const probs = tf.softmax(tf.add(tf.add(tf.matMul(h, w.wo), w.bo).reshape([this.k]), mask)) as tf.Tensor1D;
-    return { h, probs };
+    return allowed;
   }
 
   snapshot(): StrategySnapshot {
