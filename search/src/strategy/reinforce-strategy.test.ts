@@ -64,6 +64,34 @@ describe('ReinforceStrategy', () => {
     expect(s.probability(target)).toBeGreaterThan(before);
   });
 
+  for (const variant of [{ optimizer: 'adam' }, { advantages: 'batch' }, { stepsPerBatch: 3 }] as const) {
+    it(`with ${JSON.stringify(variant)}, raises the probability of the genome rewarded above the batch`, () => {
+      const s = new ReinforceStrategy(space, createRng(6), { ...options, ...variant, learningRate: 0.05, batch: 4, reward: (sc) => sc.score.value });
+      for (let round = 0; round < 3; round++) {
+        let first: number[] = [], before = 0;
+        for (let i = 0; i < 4; i++) {
+          const g = s.propose([]);
+          if (i === 0) { first = g; before = s.probability(g); }
+          s.observe({ genome: g, evaluation: {} as Evaluation, score: { feasible: true, value: i === 0 ? 1 : 0, margin: 1 } });
+        }
+        expect(s.probability(first)).toBeGreaterThan(before);
+      }
+      s.dispose();
+    });
+  }
+
+  it('with Adam, a restored snapshot carries the moments: it proposes and learns as the original', () => {
+    const o: ReinforceOptions = { ...options, optimizer: 'adam', learningRate: 0.05, batch: 2 };
+    const a = new ReinforceStrategy(space, createRng(7), o);
+    train(a, [{ feasible: true, value: 3, margin: 1 }, { feasible: false, value: 0, margin: -2 }, { feasible: true, value: 1, margin: 1 }, { feasible: true, value: 9, margin: 1 }]);
+    const b = new ReinforceStrategy(space, createRng(1), o);
+    b.restore(JSON.parse(JSON.stringify(a.snapshot())));
+    const more: Score[] = [{ feasible: true, value: 5, margin: 1 }, { feasible: true, value: 0, margin: 1 }];
+    expect(train(b, more)).toEqual(train(a, more));
+    expect(() => new ReinforceStrategy(space, createRng(1), o).restore({ ...a.snapshot(), state: { ...(a.snapshot().state as object), adam: { t: 1 } } })).toThrow(expect.objectContaining({ code: 'SNAPSHOT_INVALID' }));
+    expect(() => new ReinforceStrategy(space, createRng(1), { ...options, stepsPerBatch: 0 })).toThrow(expect.objectContaining({ code: 'STRATEGY_OPTIONS' }));
+  });
+
   const mixed = new GenomeSpace({ modes: 2, layers: 2, choices: [0.5, 0.7, 0.9], granularities: ['unstructured', 'block1x4'], numberFormats: ['float32', 'int8'] });
   // as space/refused-values.ts names it: int8 has no 1x4 kernel
   const noBlocksInInt8 = (a: readonly number[], t: number) => (mixed.genes[t]!.kind === 'granularity' && a[0] === 1 ? [1] : []);

@@ -29,6 +29,7 @@ import { EveError } from '@eve-bench/device-agent';
 import type { Rng } from '../rng/rng.js';
 import type { Genome, GenomeSpace } from '../space/genome-space.js';
 import type { Point3 } from '../pareto/hypervolume.js';
+import { AdamMoments } from './adam-moments.js';
 import { FrontArchive } from './front-reward.js';
 import { shapedReward } from './shaped-reward.js';
 import { rngFrom, snapshotState, type Scored, type SearchStrategy, type StrategySnapshot } from './search-strategy.js';
@@ -50,6 +51,16 @@ export interface ReinforceOptions {
   batch?: number;
   /** Uniform random proposals before the controller samples (default 0). */
   warmup?: number;
+  /** 'sgd' (default, stateless) or 'adam' (its moments join the snapshot). */
+  optimizer?: 'sgd' | 'adam';
+  /** Gradient steps per collected batch (default 1). */
+  stepsPerBatch?: number;
+  /**
+   * How advantages are scaled: 'moving' (default) divides R − b by a moving average of the
+   * rewards' spread around the baseline; 'batch' centres and scales each batch by its own mean
+   * and standard deviation (the baseline then only tracks the batch means).
+   */
+  advantages?: 'moving' | 'batch';
   /**
    * A feasible evaluation's objectives, minimised and normalised so that (1, 1, 1) is the
    * reference point (pareto-front.ts `objectives`): with it, the default reward also credits the
@@ -84,6 +95,7 @@ export class ReinforceStrategy implements SearchStrategy {
   /** Rewarded proposals collected for the next update. */
   private collected: { actions: number[]; reward: number }[] = [];
   private archive = new FrontArchive();
+  private readonly adam: AdamMoments | null;
   private readonly steps: number;
   private readonly k: number;
 
@@ -91,9 +103,10 @@ export class ReinforceStrategy implements SearchStrategy {
   private readonly inputs: number;
 
   constructor(private readonly space: GenomeSpace, private rng: Rng, private readonly o: ReinforceOptions) {
-    const batch = o.batch ?? 1, warmup = o.warmup ?? 0;
-    if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1 && (o.entropyWeight ?? 0) >= 0 && Number.isInteger(batch) && batch >= 1 && Number.isInteger(warmup) && warmup >= 0)) {
-      throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0, baselineDecay in [0, 1), entropyWeight ≥ 0, an integer batch ≥ 1 and an integer warmup ≥ 0');
+    const batch = o.batch ?? 1, warmup = o.warmup ?? 0, steps = o.stepsPerBatch ?? 1;
+    if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1 && (o.entropyWeight ?? 0) >= 0 && Number.isInteger(batch) && batch >= 1 && Number.isInteger(warmup) && warmup >= 0 && Number.isInteger(steps) && steps >= 1)
+      || !['sgd', 'adam'].includes(o.optimizer ?? 'sgd') || !['moving', 'batch'].includes(o.advantages ?? 'moving')) {
+      throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0, baselineDecay in [0, 1), entropyWeight ≥ 0, integers batch ≥ 1, warmup ≥ 0 and stepsPerBatch ≥ 1, optimizer sgd or adam, advantages moving or batch');
     }
     this.k = Math.max(...space.genes.map((g) => g.size));
     this.steps = space.genes.length;
@@ -108,6 +121,7 @@ export class ReinforceStrategy implements SearchStrategy {
       const scale = n.startsWith('b') ? 0 : Math.sqrt(2 / (r + c));
       return [n, tf.variable(tf.tensor2d(Float32Array.from({ length: r * c }, () => this.rng.normal() * scale), [r, c]))];
     })) as Weights;
+    this.adam = o.optimizer === 'adam' ? new AdamMoments(shapes) : null;
   }
 
   propose(history: readonly Scored[]): Genome {
@@ -146,12 +160,16 @@ export class ReinforceStrategy implements SearchStrategy {
     // spread updated before dividing; it starts at the first non-zero deviation so a first surprise
     // does not scale to 1 / (1 − d); clipped so no single reward can collapse the policy
     this.spread = this.spread === 0 ? dev : d * this.spread + (1 - d) * dev;
-    const advantages = rewards.map((r) => (this.spread > 0 ? Math.max(-MAX_ADVANTAGE, Math.min(MAX_ADVANTAGE, (r - b) / this.spread)) : 0));
+    const std = Math.sqrt(rewards.reduce((a, r) => a + (r - mean) ** 2, 0) / rewards.length);
+    const clip = (a: number) => Math.max(-MAX_ADVANTAGE, Math.min(MAX_ADVANTAGE, a));
+    const advantages = (this.o.advantages ?? 'moving') === 'batch'
+      ? rewards.map((r) => (std > 1e-9 ? clip((r - mean) / std) : 0))
+      : rewards.map((r) => (this.spread > 0 ? clip((r - b) / this.spread) : 0));
     this.baseline = d * b + (1 - d) * mean;
     const beta = this.o.entropyWeight ?? 0;
     if (advantages.every((a) => a === 0) && beta === 0) return;
     const vars = NAMES.map((n) => this.w[n]);
-    tf.tidy(() => {
+    for (let step = 0; step < (this.o.stepsPerBatch ?? 1); step++) tf.tidy(() => {
       const loss = () => {
         let total = tf.scalar(0);
         for (const [i, { actions }] of batch.entries()) {
@@ -161,7 +179,11 @@ export class ReinforceStrategy implements SearchStrategy {
         return tf.div(tf.neg(total), batch.length) as tf.Scalar;
       };
       const { grads } = tf.variableGrads(loss, vars);
-      for (const n of NAMES) this.w[n].assign(tf.sub(this.w[n], tf.mul(this.o.learningRate, grads[this.w[n].name]!)));
+      this.adam?.tick();
+      for (const n of NAMES) {
+        const grad = grads[this.w[n].name]!;
+        this.w[n].assign(tf.sub(this.w[n], this.adam ? this.adam.delta(n, grad, this.o.learningRate) : tf.mul(this.o.learningRate, grad)));
+      }
     });
   }
 
@@ -232,7 +254,7 @@ export class ReinforceStrategy implements SearchStrategy {
 
   snapshot(): StrategySnapshot {
     const weights = Object.fromEntries(NAMES.map((n) => [n, Array.from(this.w[n].dataSync())]));
-    return { strategy: this.name, version: 1, state: { rng: this.rng.state(), weights, baseline: this.baseline, spread: this.spread, bestFeasible: this.bestFeasible, pending: this.pending, collected: this.collected, archive: this.archive.toJSON() } };
+    return { strategy: this.name, version: 1, state: { rng: this.rng.state(), weights, baseline: this.baseline, spread: this.spread, bestFeasible: this.bestFeasible, pending: this.pending, collected: this.collected, archive: this.archive.toJSON(), ...(this.adam ? { adam: this.adam.toJSON() } : {}) } };
   }
 
   restore(snapshot: StrategySnapshot): void {
@@ -252,6 +274,7 @@ export class ReinforceStrategy implements SearchStrategy {
     }
     const rng = rngFrom(s);
     const archive = FrontArchive.from(s.archive ?? []);
+    if (this.adam) this.adam.restore(s.adam);
     for (const n of NAMES) this.w[n].assign(tf.tensor(weights![n] as number[], this.w[n].shape));
     this.rng = rng;
     this.baseline = s.baseline as number | null;
@@ -265,5 +288,6 @@ export class ReinforceStrategy implements SearchStrategy {
   /** Frees the controller's tensors. */
   dispose(): void {
     for (const n of NAMES) this.w[n].dispose();
+    this.adam?.dispose();
   }
 }
