@@ -64,7 +64,23 @@ describe('ReinforceStrategy', () => {
     expect(s.probability(target)).toBeGreaterThan(before);
   });
 
-  for (const variant of [{ optimizer: 'adam' }, { advantages: 'batch' }, { stepsPerBatch: 3 }] as const) {
+  it('with relativeModes, decides a later mode as a step above the last: samples nest and avoid refused values', () => {
+    // two modes; layer 0 may not repeat mode 0's sparsity in mode 1 (a step of 0)
+    const two = new GenomeSpace({ modes: 2, layers: 3, choices: [0.5, 0.6, 0.7, 0.8, 0.9] });
+    const refused = (g: readonly number[], t: number) => (t === two.sparsityGene(1, 0) && g[two.sparsityGene(0, 0)]! < 4 ? [g[two.sparsityGene(0, 0)]!] : []);
+    const s = new ReinforceStrategy(two, createRng(8), { ...options, relativeModes: true, refused });
+    const proposals = Array.from({ length: 40 }, () => s.propose([]));
+    for (const g of proposals) {
+      const [before, now] = [g[two.sparsityGene(0, 0)]!, g[two.sparsityGene(1, 0)]!];
+      expect(now > before || before === 4, g.join(',')).toBe(true);
+      for (let l = 0; l < 3; l++) expect(g[two.sparsityGene(1, l)]).toBeGreaterThanOrEqual(g[two.sparsityGene(0, l)]!);
+    }
+    // steps of every size are taken, not only to the top
+    expect(new Set(proposals.map((g) => g[two.sparsityGene(1, 1)]! - g[two.sparsityGene(0, 1)]!)).size).toBeGreaterThan(2);
+    s.dispose();
+  });
+
+  for (const variant of [{ optimizer: 'adam' }, { advantages: 'batch' }, { stepsPerBatch: 3 }, { relativeModes: true }] as const) {
     it(`with ${JSON.stringify(variant)}, raises the probability of the genome rewarded above the batch`, () => {
       const s = new ReinforceStrategy(space, createRng(6), { ...options, ...variant, learningRate: 0.05, batch: 4, reward: (sc) => sc.score.value });
       for (let round = 0; round < 3; round++) {

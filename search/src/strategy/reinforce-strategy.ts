@@ -62,6 +62,12 @@ export interface ReinforceOptions {
    */
   advantages?: 'moving' | 'batch';
   /**
+   * The controller picks a sparsity of mode m ≥ 1 as its step above the same layer's in mode
+   * m − 1 (0: the same) rather than as an absolute choice: "a little sparser than the last mode"
+   * is then one head output in every context, which the controller can learn once.
+   */
+  relativeModes?: boolean;
+  /**
    * A feasible evaluation's objectives, minimised and normalised so that (1, 1, 1) is the
    * reference point (pareto-front.ts `objectives`): with it, the default reward also credits the
    * candidate's hypervolume terms (front-reward.ts).
@@ -146,7 +152,7 @@ export class ReinforceStrategy implements SearchStrategy {
     const r = this.o.reward ? this.o.reward(scored, this.bestFeasible) : shapedReward(scored.score, this.bestFeasible, front);
     if (!Number.isFinite(r)) throw new EveError('REWARD_INVALID', `REINFORCE got a non-finite reward ${r}`);
     // the policy cannot sample a masked action: its log-probability would be −∞
-    if (actions.every((a, t) => this.allowed(actions, t)[a])) this.collected.push({ actions, reward: r });
+    if (actions.every((v, t) => this.allowed(actions, t)[v - this.offset(actions, t)])) this.collected.push({ actions, reward: r });
     if (this.collected.length >= (this.o.batch ?? 1)) this.update(this.collected.splice(0));
   }
 
@@ -192,63 +198,75 @@ export class ReinforceStrategy implements SearchStrategy {
     return Math.exp(tf.tidy(() => this.trajectory(this.space.repair(g)).logProb.dataSync()[0]!));
   }
 
-  /** Samples one decision sequence with the seeded RNG from the controller's current policy. */
+  /** Samples one genome with the seeded RNG from the controller's current policy. */
   private sample(): number[] {
-    const actions: number[] = [];
+    const genes: number[] = [];
     tf.tidy(() => {
       let h = tf.zeros([1, this.o.hidden]) as tf.Tensor2D;
+      let prev = this.k;
       for (let t = 0; t < this.steps; t++) {
-        const step = this.step(h, actions, t);
+        const step = this.step(h, prev, genes, t);
         h = step.h;
         const p = step.probs.dataSync();
         let u = this.rng.next();
-        let a = this.k - 1;
+        let a = -1;
         for (let i = 0; i < this.k; i++) { if (p[i]! > 0 && (u -= p[i]!) < 0) { a = i; break; } }
-        if (p[a] === 0) a = this.space.floor(actions, t); // rounding left u past the last allowed choice
-        actions.push(a);
+        if (a < 0 || !step.allowed[a]) a = step.allowed.lastIndexOf(true); // rounding left u past the last allowed choice
+        genes.push(a + this.offset(genes, t));
+        prev = a;
       }
     });
-    return actions;
+    return genes;
   }
 
-  /** Σ log π(a_t) and Σ H(π_t), differentiable, for the given decision sequence (teacher-forced). */
-  private trajectory(actions: number[]): { logProb: tf.Scalar; entropy: tf.Scalar } {
+  /** Σ log π(a_t) and Σ H(π_t), differentiable, for the decisions that make the genome `genes` (teacher-forced). */
+  private trajectory(genes: number[]): { logProb: tf.Scalar; entropy: tf.Scalar } {
     let h = tf.zeros([1, this.o.hidden]) as tf.Tensor2D;
     let logProb = tf.scalar(0);
     let entropy = tf.scalar(0);
+    let prev = this.k;
     for (let t = 0; t < this.steps; t++) {
-      const step = this.step(h, actions, t);
+      const step = this.step(h, prev, genes, t);
       h = step.h;
+      const a = genes[t]! - this.offset(genes, t);
       const logP = tf.log(tf.add(step.probs, 1e-12));
       // a one-hot dot product rather than gather: gather's gradient has no WASM kernel
-      logProb = tf.add(logProb, tf.sum(tf.mul(logP, tf.oneHot(actions[t]!, this.k))));
+      logProb = tf.add(logProb, tf.sum(tf.mul(logP, tf.oneHot(a, this.k))));
       // masked values have p ≈ 0 and add nothing
       entropy = tf.sub(entropy, tf.sum(tf.mul(step.probs, logP)));
+      prev = a;
     }
     return { logProb: logProb as tf.Scalar, entropy: entropy as tf.Scalar };
   }
 
-  /** One GRU step on the previous action and the step index; the softmax masked to the gene's allowed values. */
-  private step(hPrev: tf.Tensor2D, actions: number[], t: number): { h: tf.Tensor2D; probs: tf.Tensor1D } {
+  /** One GRU step on the previous decision (head output; k: none) and the step index; the softmax masked to the allowed outputs. */
+  private step(hPrev: tf.Tensor2D, prev: number, genes: readonly number[], t: number): { h: tf.Tensor2D; probs: tf.Tensor1D; allowed: boolean[] } {
     const w = this.w;
-    const x = tf.concat([tf.oneHot([t === 0 ? this.k : actions[t - 1]!], this.k + 1), tf.oneHot([t], this.steps)], 1).toFloat() as tf.Tensor2D;
+    const x = tf.concat([tf.oneHot([prev], this.k + 1), tf.oneHot([t], this.steps)], 1).toFloat() as tf.Tensor2D;
     const z = tf.sigmoid(tf.add(tf.add(tf.matMul(x, w.wz), tf.matMul(hPrev, w.uz)), w.bz));
     const r = tf.sigmoid(tf.add(tf.add(tf.matMul(x, w.wr), tf.matMul(hPrev, w.ur)), w.br));
     const cand = tf.tanh(tf.add(tf.add(tf.matMul(x, w.wh), tf.matMul(tf.mul(r, hPrev), w.uh)), w.bh));
     const h = tf.add(tf.mul(tf.sub(1, z), hPrev), tf.mul(z, cand)) as tf.Tensor2D;
-    const mask = tf.tensor1d(this.allowed(actions, t).map((ok) => (ok ? 0 : -1e9)));
+    const allowed = this.allowed(genes, t);
+    const mask = tf.tensor1d(allowed.map((ok) => (ok ? 0 : -1e9)));
     const probs = tf.softmax(tf.add(tf.add(tf.matMul(h, w.wo), w.bo).reshape([this.k]), mask)) as tf.Tensor1D;
-    return { h, probs };
+    return { h, probs, allowed };
   }
 
-  /** Per head output, whether decision t may take it: the gene's values from the nesting floor up, less the refused ones. */
-  private allowed(actions: readonly number[], t: number): boolean[] {
-    const floor = this.space.floor(actions, t);
+  /** Gene t's value minus the head output that picks it: the nesting floor with `relativeModes`, else 0. */
+  private offset(genes: readonly number[], t: number): number {
+    return this.o.relativeModes ? this.space.floor(genes, t) : 0;
+  }
+
+  /** Per head output, whether decision t may take it: gene values from the nesting floor up, less the refused ones. */
+  private allowed(genes: readonly number[], t: number): boolean[] {
+    const floor = this.space.floor(genes, t);
+    const offset = this.offset(genes, t);
     const size = this.space.genes[t]!.size;
-    const allowed = Array.from({ length: this.k }, (_, i) => i >= floor && i < size);
-    const banned = this.o.refused?.(actions, t) ?? [];
+    const allowed = Array.from({ length: this.k }, (_, i) => i + offset >= floor && i + offset < size);
+    const banned = this.o.refused?.(genes, t) ?? [];
     // never mask every value: the decoder then names what is wrong
-    if (banned.length > 0 && allowed.some((ok, i) => ok && !banned.includes(i))) for (const i of banned) allowed[i] = false;
+    if (banned.length > 0 && allowed.some((ok, i) => ok && !banned.includes(i + offset))) for (const v of banned) if (v - offset >= 0) allowed[v - offset] = false;
     return allowed;
   }
 
