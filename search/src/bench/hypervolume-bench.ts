@@ -126,7 +126,7 @@ interface Shared {
   geometry: ReturnType<typeof networkGeometry>;
 }
 
-type StrategyResult = { perSeed: number[][]; mean: number[]; spread: number[]; feasible: number[]; rejected: Record<string, number>[]; bestCorrectPerHour: number[]; best: string[]; seconds: number };
+type StrategyResult = { perSeed: number[][]; mean: number[]; spread: number[]; feasible: number[]; repeats: number[]; rejected: Record<string, number>[]; bestCorrectPerHour: number[]; best: string[]; seconds: number };
 
 /** The three strategies on one device profile: its memory, deadline, cost model and number format. */
 async function benchOnProfile(profileName: string, sh: Shared, log: (s: string) => void) {
@@ -164,7 +164,7 @@ async function benchOnProfile(profileName: string, sh: Shared, log: (s: string) 
   const budget = Math.max(...CHECKPOINTS);
   const results: Record<string, StrategyResult> = {};
   for (const [name, make] of Object.entries(strategies).filter(([n]) => !OVERRIDES.strategies || OVERRIDES.strategies.includes(n))) {
-    const r0 = { perSeed: [] as number[][], feasible: [] as number[], rejected: [] as Record<string, number>[], bestCorrectPerHour: [] as number[], best: [] as string[] };
+    const r0 = { perSeed: [] as number[][], feasible: [] as number[], repeats: [] as number[], rejected: [] as Record<string, number>[], bestCorrectPerHour: [] as number[], best: [] as string[] };
     const t0 = Date.now();
     for (const seed of seeds) {
       const strategy = make(seed);
@@ -172,6 +172,8 @@ async function benchOnProfile(profileName: string, sh: Shared, log: (s: string) 
       (strategy as { dispose?: () => void }).dispose?.();
       r0.perSeed.push(CHECKPOINTS.map((n) => searchHypervolume(r.history.slice(0, n), norm)));
       r0.feasible.push(r.history.filter((h) => h.score.feasible).length);
+      // proposals of a genome already proposed: they spend budget (run-search.ts), so every strategy avoids them
+      r0.repeats.push(r.history.length - new Set(r.history.map((h) => space.key(h.genome))).size);
       const rejected: Record<string, number> = {};
       for (const h of r.history) {
         // the decoder's constraint names; the objective's checks of the evaluated package as the same names
@@ -181,7 +183,7 @@ async function benchOnProfile(profileName: string, sh: Shared, log: (s: string) 
       r0.rejected.push(rejected);
       r0.bestCorrectPerHour.push(r.best?.score.value ?? 0);
       r0.best.push(describe(r.best));
-      log(`${profile.name} ${name} seed ${seed}: hypervolume ${r0.perSeed.at(-1)!.map((v) => v.toFixed(4)).join(' / ')} (${CHECKPOINTS.join('/')} evaluations); best ${(r.best?.score.value ?? 0).toFixed(0)} correct/h (${describe(r.best)}); infeasible ${JSON.stringify(rejected)}; ${evaluator.size} distinct candidates evaluated so far`);
+      log(`${profile.name} ${name} seed ${seed}: hypervolume ${r0.perSeed.at(-1)!.map((v) => v.toFixed(4)).join(' / ')} (${CHECKPOINTS.join('/')} evaluations); best ${(r.best?.score.value ?? 0).toFixed(0)} correct/h (${describe(r.best)}); infeasible ${JSON.stringify(rejected)}; ${r0.repeats.at(-1)} repeats; ${evaluator.size} distinct candidates evaluated so far`);
     }
     results[name] = {
       ...r0,
