@@ -183,7 +183,7 @@ async function benchOnProfile(profileName: string, sh: Shared, log: (s: string) 
       r0.rejected.push(rejected);
       r0.bestCorrectPerHour.push(r.best?.score.value ?? 0);
       r0.best.push(describe(r.best));
-      log(`${profile.name} ${name} seed ${seed}: hypervolume ${r0.perSeed.at(-1)!.map((v) => v.toFixed(4)).join(' / ')} (${CHECKPOINTS.join('/')} evaluations); best ${(r.best?.score.value ?? 0).toFixed(0)} correct/h (${describe(r.best)}); infeasible ${JSON.stringify(rejected)}; ${r0.repeats.at(-1)} repeats; ${evaluator.size} distinct candidates evaluated so far`);
+      log(`${profile.name} ${name} seed ${seed}: hypervolume ${r0.perSeed.at(-1)!.map((v) => v.toFixed(4)).join(' / ')} (${CHECKPOINTS.join('/')} evaluations); best ${(r.best?.score.value ?? 0).toFixed(0)} correct/h (${describe(r.best)}); feasible per ${CHECKPOINTS[0]} proposals ${Array.from({ length: Math.ceil(budget / CHECKPOINTS[0]!) }, (_, w) => r.history.slice(w * CHECKPOINTS[0]!, (w + 1) * CHECKPOINTS[0]!).filter((h) => h.score.feasible).length).join('/')}; infeasible ${JSON.stringify(rejected)}; ${r0.repeats.at(-1)} repeats; ${evaluator.size} distinct candidates evaluated so far`);
     }
     results[name] = {
       ...r0,
