@@ -139,6 +139,20 @@ describe('ReinforceStrategy', () => {
     expect(new Set(formats)).toEqual(new Set(['float32', 'int8']));
   });
 
+  it('with explore, proposes about that share of uniform random genomes after the warm-up', () => {
+    const s = new ReinforceStrategy(space, createRng(9), { ...options, explore: 0.5 });
+    let uniform = 0;
+    for (let i = 0; i < 40; i++) {
+      const rng = restoreRng((s.snapshot().state as { rng: number[] }).rng);
+      const explores = rng.next() < 0.5;
+      const g = s.propose([]);
+      if (explores) { uniform++; expect(g).toEqual(space.random(rng)); }
+    }
+    expect(uniform).toBeGreaterThan(10);
+    expect(uniform).toBeLessThan(30);
+    s.dispose();
+  });
+
   it('proposes uniform random genomes during the warm-up and learns from them', () => {
     const s = new ReinforceStrategy(space, createRng(5), { ...options, warmup: 2, batch: 2 });
     const init = weightsOf(s);

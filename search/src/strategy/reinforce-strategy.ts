@@ -51,6 +51,12 @@ export interface ReinforceOptions {
   batch?: number;
   /** Uniform random proposals before the controller samples (default 0). */
   warmup?: number;
+  /**
+   * After the warm-up, the share of proposals that are uniform random (learned from like the
+   * warm-up's), so that a controller which has converged onto infeasible or dominated genomes
+   * still sees what random search sees (default 0).
+   */
+  explore?: number;
   /** 'sgd' (default, stateless) or 'adam' (its moments join the snapshot). */
   optimizer?: 'sgd' | 'adam';
   /** Gradient steps per collected batch (default 1). */
@@ -110,9 +116,9 @@ export class ReinforceStrategy implements SearchStrategy {
 
   constructor(private readonly space: GenomeSpace, private rng: Rng, private readonly o: ReinforceOptions) {
     const batch = o.batch ?? 1, warmup = o.warmup ?? 0, steps = o.stepsPerBatch ?? 1;
-    if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1 && (o.entropyWeight ?? 0) >= 0 && Number.isInteger(batch) && batch >= 1 && Number.isInteger(warmup) && warmup >= 0 && Number.isInteger(steps) && steps >= 1)
+    if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1 && (o.entropyWeight ?? 0) >= 0 && Number.isInteger(batch) && batch >= 1 && Number.isInteger(warmup) && warmup >= 0 && Number.isInteger(steps) && steps >= 1 && (o.explore ?? 0) >= 0 && (o.explore ?? 0) <= 1)
       || !['sgd', 'adam'].includes(o.optimizer ?? 'sgd') || !['moving', 'batch'].includes(o.advantages ?? 'moving')) {
-      throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0, baselineDecay in [0, 1), entropyWeight ≥ 0, integers batch ≥ 1, warmup ≥ 0 and stepsPerBatch ≥ 1, optimizer sgd or adam, advantages moving or batch');
+      throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0, baselineDecay in [0, 1), entropyWeight ≥ 0, integers batch ≥ 1, warmup ≥ 0 and stepsPerBatch ≥ 1, explore in [0, 1], optimizer sgd or adam, advantages moving or batch');
     }
     this.k = Math.max(...space.genes.map((g) => g.size));
     this.steps = space.genes.length;
@@ -132,7 +138,9 @@ export class ReinforceStrategy implements SearchStrategy {
 
   propose(history: readonly Scored[]): Genome {
     const seen = new Set(history.map((h) => this.space.key(h.genome)));
-    const draw = () => (history.length < (this.o.warmup ?? 0) ? this.space.random(this.rng) : this.space.repair(this.sample()));
+    // the exploration draw only when asked for, so that without it the RNG sequence is as before
+    const uniform = history.length < (this.o.warmup ?? 0) || ((this.o.explore ?? 0) > 0 && this.rng.next() < this.o.explore!);
+    const draw = () => (uniform ? this.space.random(this.rng) : this.space.repair(this.sample()));
     let g = draw();
     // a repeat teaches nothing new: resample a few times before accepting it
     for (let i = 0; i < 20 && seen.has(this.space.key(g)); i++) g = draw();
