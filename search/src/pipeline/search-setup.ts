@@ -65,12 +65,14 @@ export function makeStrategy(name: StrategyName, space: GenomeSpace, rng: Rng, b
     case 'evolution': return new EvolutionStrategy(space, rng, { population, tournament: 3 });
     case 'nsga2': return new Nsga2Strategy(space, rng, { population, crossoverRate: 0.9, mutations: 1 });
     // as the hypervolume bench runs it (BENCHMARKS.md): batched updates, a uniform random warm-up
-    // it learns from, and no proposals the decoder must refuse; not the front reward, which needs
-    // the dense network's costs to normalise the objectives by
+    // it learns from, a quarter of uniform random proposals after it, and no proposals the
+    // decoder must refuse; not the front reward, which needs the dense network's costs to
+    // normalise the objectives by
     case 'reinforce': return new ReinforceStrategy(space, rng, {
       hidden: 16, learningRate: 0.03, baselineDecay: 0.8,
       batch: Math.max(1, Math.min(8, Math.floor(budget / 25))),
       warmup: Math.floor(budget / 10),
+      explore: 0.25,
       refused: refusedValues(space, decoding),
     });
   }
