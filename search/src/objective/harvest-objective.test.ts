@@ -31,9 +31,14 @@ describe('harvest objective', () => {
     expect(both).toBeGreaterThan(denseOnly);
   });
 
-  it('names the violated device constraint', () => {
-    expect(scoreHarvest(ev([[0.9, 10, 500]], 2e6), opts([steady(1e-3)])).violated).toMatch(/weight memory/);
-    expect(scoreHarvest(ev([[0.9, 10, 2e6]]), opts([steady(1e-3)])).violated).toMatch(/deadline/);
+  it('names the violated device constraint and how far past its budget the candidate is', () => {
+    const o = opts([steady(1e-3)]);
+    const memory = scoreHarvest(ev([[0.9, 10, 500]], 2e6), o);
+    expect(memory.violated).toMatch(/weight memory/);
+    expect(memory.excess).toBeCloseTo(2e6 / o.weightMemoryBytes - 1, 12);
+    const late = scoreHarvest(ev([[0.9, 10, 2e6]]), o);
+    expect(late.violated).toMatch(/deadline/);
+    expect(late.excess).toBeCloseTo(2e6 / (o.periodS * 1e6) - 1, 12);
     expect(scoreHarvest(ev([[0.9, 10, 500]]), { ...opts([steady(1e-3)]), activationBytes: () => 1e5 }).violated).toMatch(/activation memory/);
     expect(scoreHarvest(ev([[0.9, 10, 500]]), opts([steady(1e-3)])).feasible).toBe(true);
   });

@@ -37,13 +37,13 @@ export function activationBytesOf(geometry: NetworkGeometry): (ev: Evaluation) =
   return (ev) => geometry.activationElements * (numberFormatOf(ev.candidate) === 'int8' ? 1 : 4);
 }
 
-/** The first violated device constraint, or undefined. */
-export function violatedConstraint(ev: Evaluation, o: HarvestObjectiveOptions): string | undefined {
-  if (ev.packageBytes !== undefined && ev.packageBytes > o.weightMemoryBytes) return `weight memory: package ${ev.packageBytes} B exceeds ${o.weightMemoryBytes} B`;
+/** The first violated device constraint and how far past its budget (a fraction of it), or undefined. */
+export function violatedConstraint(ev: Evaluation, o: HarvestObjectiveOptions): { violated: string; excess: number } | undefined {
+  if (ev.packageBytes !== undefined && ev.packageBytes > o.weightMemoryBytes) return { violated: `weight memory: package ${ev.packageBytes} B exceeds ${o.weightMemoryBytes} B`, excess: ev.packageBytes / o.weightMemoryBytes - 1 };
   const act = o.activationBytes?.(ev);
-  if (act !== undefined && act > o.activationMemoryBytes) return `activation memory: ${act} B exceeds ${o.activationMemoryBytes} B`;
+  if (act !== undefined && act > o.activationMemoryBytes) return { violated: `activation memory: ${act} B exceeds ${o.activationMemoryBytes} B`, excess: act / o.activationMemoryBytes - 1 };
   const fastest = Math.min(...ev.modes.map((m) => m.latencyUs));
-  if (fastest > o.periodS * 1e6) return `deadline: the fastest mode takes ${(fastest / 1000).toFixed(1)} ms, the deadline is ${(o.periodS * 1000).toFixed(1)} ms`;
+  if (fastest > o.periodS * 1e6) return { violated: `deadline: the fastest mode takes ${(fastest / 1000).toFixed(1)} ms, the deadline is ${(o.periodS * 1000).toFixed(1)} ms`, excess: fastest / (o.periodS * 1e6) - 1 };
   return undefined;
 }
 
@@ -60,7 +60,7 @@ export function correctPerHour(ev: Evaluation, o: HarvestObjectiveOptions): numb
 export function scoreHarvest(ev: Evaluation, o: HarvestObjectiveOptions): Score {
   const floors = o.floors ? scoreEvaluation(ev, o.floors) : undefined;
   if (floors && !floors.feasible) return floors;
-  const violated = violatedConstraint(ev, o);
-  if (violated) return { feasible: false, violated, value: 0, margin: 0 };
+  const device = violatedConstraint(ev, o);
+  if (device) return { feasible: false, violated: device.violated, value: 0, margin: 0, excess: device.excess };
   return { feasible: true, value: correctPerHour(ev, o), margin: floors?.margin ?? Infinity };
 }

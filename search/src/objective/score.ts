@@ -18,6 +18,11 @@ export interface Score {
   value: number;
   /** Smallest slack to a constraint, in accuracy points (negative when violated). */
   margin: number;
+  /**
+   * When an evaluated candidate broke a device limit (memory, deadline) rather than an accuracy
+   * floor: how far past it, as a fraction of the budget (as the decoder's refusals carry).
+   */
+  excess?: number;
 }
 
 export function scoreEvaluation(ev: Evaluation, o: ScoreOptions): Score {

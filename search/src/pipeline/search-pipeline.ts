@@ -100,7 +100,6 @@ export async function runSearchPipeline(o: SearchPipelineOptions): Promise<Searc
     const supernet = await trainSandwich(dense, d, { ...o.supernet, seed: o.seed, choices: o.search.choices, sparsityCaps: o.search.space?.sparsityCaps, signal: o.signal, onProgress: progress('supernet'), checkpoint: ckpt(o, 'supernet', 'supernet') });
     const supernetSeconds = (performance.now() - tSuper) / 1000;
 
-    const strategy = makeStrategy(o.search.strategy, space, createRng(o.seed), o.search.budget);
     const calibration = splitInputs(d.train, 16);
     const estimator = new SupernetAccuracyEstimator(supernet, d.val, o.search.accuracyImages);
     const evaluator = new SupernetEvaluator(supernet, estimator, profile, modeNames, { val: d.val, accuracyImages: o.search.accuracyImages, calibration });
@@ -108,6 +107,7 @@ export async function runSearchPipeline(o: SearchPipelineOptions): Promise<Searc
     const device = o.device ?? {};
     const score = makeScore(o.search, { denseAccuracy: denseVal, maxDrop: o.search.maxDrop, lossWeights }, profile, device, geometry);
     const decoding = decodeContext(geometry, profile, device, evaluator.supports, o.search.sparsityFloors);
+    const strategy = makeStrategy(o.search.strategy, space, createRng(o.seed), o.search.budget, decoding);
     if (journal.records.length > 0) o.log(`search: resuming after ${journal.records.length} journaled evaluations`);
     const tSearch = performance.now();
     const result = await runSearch({

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { getProfile } from '@eve-bench/device-agent';
 import { getNetworkSpec } from '../models/network-spec.js';
-import { createRng } from '../rng/rng.js';
+import { createRng, restoreRng } from '../rng/rng.js';
 import { networkGeometry } from '../space/network-geometry.js';
-import { RUNTIME_KERNELS } from '../space/decode.js';
+import { decodeGenome } from '../space/decode.js';
 import type { Scored } from '../strategy/search-strategy.js';
 import type { Evaluation } from '../evaluator/evaluator.js';
 import { decodeContext, makeScore, makeSpace, makeStrategy, type SearchStageOptions } from './search-setup.js';
@@ -25,23 +25,31 @@ describe('the search stage from the config', () => {
   it('builds each named strategy on the space', () => {
     const space = makeSpace(stage, lenet5);
     for (const name of ['random', 'evolution', 'nsga2', 'reinforce'] as const) {
-      const s = makeStrategy(name, space, createRng(1), 40);
+      const s = makeStrategy(name, space, createRng(1), 40, decodeContext(lenet5, m4, {}, undefined));
       expect(s.name).toBe(name);
       expect(space.repair(s.propose([]))).toHaveLength(space.genes.length);
       (s as { dispose?: () => void }).dispose?.();
     }
   });
 
-  it('runs REINFORCE as the bench does: a random warm-up, then nothing the runtime cannot run (no 1x4 after int8)', () => {
+  it('runs REINFORCE as the bench does: a random warm-up, then its own proposals, which the decoder never refuses for 1x4 after int8 or equal modes, and a quarter uniform', () => {
     const space = makeSpace(stage, lenet5);
-    const s = makeStrategy('reinforce', space, createRng(3), 200);
-    const runnable = (g: number[]) => g.every((v, t) => !space.unrunnable(g, t, RUNTIME_KERNELS).includes(v));
-    // past the warm-up (a tenth of the budget) every proposal is the controller's own
+    const decoding = decodeContext(lenet5, m4, {}, undefined);
+    const s = makeStrategy('reinforce', space, createRng(3), 200, decoding);
+    const runnable = (g: number[]) => { const d = decodeGenome(space, g, decoding); return d.feasible || !['kernel-format', 'distinct-modes'].includes(d.constraint); };
+    // past the warm-up (a tenth of the budget) only the uniform quarter can be refused
     const history = Array.from({ length: 20 }, (_, i) => ({ genome: space.random(createRng(100 + i)) }) as unknown as Scored);
-    for (let i = 0; i < 40; i++) expect(runnable(s.propose(history))).toBe(true);
-    // while the warm-up lasts, proposals are uniform: some pair int8 with a 1x4 layer
-    const warm = makeStrategy('reinforce', space, createRng(3), 200);
-    expect(Array.from({ length: 40 }, () => warm.propose([])).some((g) => !runnable(g))).toBe(true);
+    let own = 0;
+    for (let i = 0; i < 80; i++) {
+      const explores = restoreRng((s.snapshot().state as { rng: number[] }).rng).next() < 0.25;
+      const g = s.propose(history);
+      if (!explores) { own++; expect(runnable(g)).toBe(true); }
+    }
+    expect(own).toBeGreaterThan(40);
+    // while the warm-up lasts, proposals are uniform: many pair int8 with a 1x4 layer or repeat a mode
+    const warm = makeStrategy('reinforce', space, createRng(3), 200, decoding);
+    const refusedWarm = Array.from({ length: 80 }, () => warm.propose([])).filter((g) => !runnable(g)).length;
+    expect(refusedWarm).toBeGreaterThan(10);
     (s as { dispose?: () => void }).dispose?.();
     (warm as { dispose?: () => void }).dispose?.();
   });

@@ -10,7 +10,8 @@ import { activationBytesOf, scoreHarvest } from '../objective/harvest-objective.
 import { scoreEvaluation, type Score, type ScoreOptions } from '../objective/score.js';
 import type { Rng } from '../rng/rng.js';
 import type { Granularity, LayerKernel } from '../space/candidate.js';
-import { RUNTIME_KERNELS, type DecodeContext, type EvaluatorSupport } from '../space/decode.js';
+import type { DecodeContext, EvaluatorSupport } from '../space/decode.js';
+import { refusedValues } from '../space/refused-values.js';
 import { GenomeSpace, type PolicyChoices } from '../space/genome-space.js';
 import type { NetworkGeometry } from '../space/network-geometry.js';
 import { EvolutionStrategy } from '../strategy/evolution-strategy.js';
@@ -56,20 +57,23 @@ export function makeSpace(o: SearchStageOptions, geometry: NetworkGeometry): Gen
   return new GenomeSpace({ modes: o.modes, layers: geometry.layers.length, choices: o.choices, granularities: perLayer, kernels: o.space?.kernels, numberFormats: o.space?.numberFormats, policy: o.space?.policy, sparsityCaps: o.space?.sparsityCaps });
 }
 
-export function makeStrategy(name: StrategyName, space: GenomeSpace, rng: Rng, budget: number): SearchStrategy {
+/** `decoding`: the decoder's context, from which REINFORCE masks what the decoder must refuse. */
+export function makeStrategy(name: StrategyName, space: GenomeSpace, rng: Rng, budget: number, decoding: DecodeContext): SearchStrategy {
   const population = Math.max(4, Math.min(20, Math.floor(budget / 5)));
   switch (name) {
     case 'random': return new RandomStrategy(space, rng);
     case 'evolution': return new EvolutionStrategy(space, rng, { population, tournament: 3 });
     case 'nsga2': return new Nsga2Strategy(space, rng, { population, crossoverRate: 0.9, mutations: 1 });
     // as the hypervolume bench runs it (BENCHMARKS.md): batched updates, a uniform random warm-up
-    // it learns from, and no proposals the runtime cannot run; not the front reward, which needs
-    // the dense network's costs to normalise the objectives by
+    // it learns from, a quarter of uniform random proposals after it, and no proposals the
+    // decoder must refuse; not the front reward, which needs the dense network's costs to
+    // normalise the objectives by
     case 'reinforce': return new ReinforceStrategy(space, rng, {
       hidden: 16, learningRate: 0.03, baselineDecay: 0.8,
       batch: Math.max(1, Math.min(8, Math.floor(budget / 25))),
       warmup: Math.floor(budget / 10),
-      unrunnable: (a, t) => space.unrunnable(a, t, RUNTIME_KERNELS),
+      explore: 0.25,
+      refused: refusedValues(space, decoding),
     });
   }
 }

@@ -122,11 +122,7 @@ export function checkCandidate(c: Candidate, ctx: DecodeContext): Decoded {
     if (sparsity < floor) return no('sparsity-floor', `sparsity floor: mode ${m} is ${pct(sparsity)} % sparse, its floor is ${pct(floor)} %`, (floor - sparsity) / floor);
   }
   const valueBytes = dtype === 'int8' ? 1 : 4;
-  const weightBytes = layers.reduce((s, g, l) => {
-    const stored = kept[l]![0]!;
-    const index = formats[l] === 'rowPrefixSparse' ? 2 * stored : formats[l] === 'block1x4' ? 2 * (stored / 4) : 0;
-    return s + stored * valueBytes + index + 4 * g.rows;
-  }, 0);
+  const weightBytes = layers.reduce((s, g, l) => s + layerWeightBytes(g, formats[l]!, kept[l]![0]!, dtype), 0);
   const activationBytes = ctx.geometry.activationElements * valueBytes;
   const dev = ctx.device;
   const p = dev?.profile;
@@ -134,15 +130,28 @@ export function checkCandidate(c: Candidate, ctx: DecodeContext): Decoded {
   const latencyS = Array.from({ length: modes }, (_, m) => (p
     ? (p.cycles.perInference + ctx.geometry.inputElements * perByte + layers.reduce((s, g, l) => s + formatCycles(p, formats[l]!, { rows: g.rows, cols: g.cols, modes, conv: g.conv, positions: g.positions }, kept[l]!, dtype)[m]!, 0)) / p.clockHz
     : 0));
-  if (dev) {
-    const wBudget = dev.weightMemoryBytes ?? dev.profile.memory.nonVolatileBytes;
-    const aBudget = dev.activationMemoryBytes ?? dev.profile.memory.sramBytes;
+  const budgets = decodeContextBudgets(ctx);
+  if (dev && budgets) {
+    const wBudget = budgets.weightBytes;
+    const aBudget = budgets.activationBytes;
     if (weightBytes > wBudget) return no('weight-memory', `weight memory: at least ${weightBytes} B of weights, ${wBudget} B available on ${dev.profile.name}`, weightBytes / wBudget - 1);
     if (activationBytes > aBudget) return no('activation-memory', `activation memory: ${activationBytes} B of ${dtype} activations, ${aBudget} B of SRAM on ${dev.profile.name}`, activationBytes / aBudget - 1);
     const fastest = Math.min(...latencyS);
     if (fastest > dev.deadlineS) return no('deadline', `deadline: the fastest mode takes at least ${(fastest * 1e3).toFixed(2)} ms, the deadline is ${(dev.deadlineS * 1e3).toFixed(2)} ms`, fastest / dev.deadlineS - 1);
   }
   return { feasible: true, candidate: c, estimate: { weightBytes, activationBytes, latencyS } };
+}
+
+/** The memory budgets the decoder checks against (none without a device). */
+export function decodeContextBudgets(ctx: DecodeContext): { weightBytes: number; activationBytes: number } | undefined {
+  const dev = ctx.device;
+  return dev && { weightBytes: dev.weightMemoryBytes ?? dev.profile.memory.nonVolatileBytes, activationBytes: dev.activationMemoryBytes ?? dev.profile.memory.sramBytes };
+}
+
+/** A lower bound on a layer's stored bytes: its densest mode's values and indices, and a 4-byte bias per row. */
+export function layerWeightBytes(g: LayerGeometry, format: KernelFormat, stored: number, dtype: Dtype): number {
+  const index = format === 'rowPrefixSparse' ? 2 * stored : format === 'block1x4' ? 2 * (stored / 4) : 0;
+  return stored * (dtype === 'int8' ? 1 : 4) + index + 4 * g.rows;
 }
 
 /**

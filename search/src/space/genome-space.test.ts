@@ -56,15 +56,6 @@ describe('GenomeSpace', () => {
     }
   });
 
-  it('names the 1x4 granularity as unrunnable after a number format whose runtime has no 1x4 kernel', () => {
-    const kernels = { float32: ['dense', 'rowPrefixSparse', 'block1x4'], int8: ['dense', 'rowPrefixSparse'] };
-    const g = full.random(createRng(2));
-    const granularity = full.granularityGene(1);
-    expect(full.unrunnable([0, ...g.slice(1)], granularity, kernels)).toEqual([]);
-    expect(full.unrunnable([1, ...g.slice(1)], granularity, kernels)).toEqual([1]);
-    expect(full.unrunnable([1, ...g.slice(1)], full.sparsityGene(0, 1), kernels)).toEqual([]);
-  });
-
   it('a dense-kernel layer is unpruned, and its sparsity and granularity genes are inert (zeroed)', () => {
     const g = full.random(createRng(9));
     g[full.kernelGene(1)] = 0; // dense

@@ -113,22 +113,15 @@ export class GenomeSpace {
   isDense(g: Genome, l: number): boolean { return this.kernels[g[this.kernelGene(l)]!] === 'dense'; }
 
   /** The lowest value gene i may take given the genes before it: nesting across modes. */
-  floor(g: Genome, i: number): number {
+  floor(g: readonly number[], i: number): number {
     const gene = this.genes[i]!;
     return gene.kind === 'sparsity' && gene.mode! > 0 ? g[this.sparsityGene(gene.mode! - 1, gene.layer!)]! : 0;
   }
 
-  /**
-   * Values of gene i that cannot run given the genes before it, for a runtime with `kernels` per
-   * number format (decode.ts RUNTIME_KERNELS): a 1x4-block granularity when the chosen number
-   * format has no 1x4 kernel. The decoder refuses such a genome; a sequential sampler can avoid it.
-   */
-  unrunnable(g: readonly number[], i: number, kernels: Readonly<Record<NumberFormat, readonly string[]>>): number[] {
-    const gene = this.genes[i]!;
-    if (gene.kind !== 'granularity' || kernels[this.numberFormats[g[0]!]!].includes('block1x4')) return [];
-    const block = this.granularities[gene.layer!]!.indexOf('block1x4');
-    return block < 0 ? [] : [block];
-  }
+  /** What value index v of a gene stands for (samplers reasoning about a partly decided genome). */
+  numberFormatAt(v: number): NumberFormat { return this.numberFormats[v]!; }
+  kernelAt(v: number): LayerKernel { return this.kernels[v]!; }
+  granularityAt(l: number, v: number): Granularity { return this.granularities[l]![v]!; }
 
   key(g: Genome): string { return g.join(','); }
 

@@ -5,7 +5,7 @@
  * step a GRU reads its previous decision and which decision comes next (one-hot each) and emits a
  * distribution over one shared head of max-gene-size outputs; values the gene does not have,
  * sparsities below the same layer's in the previous mode (so every sample nests) and, with
- * `unrunnable`, values the earlier decisions cannot run are masked out.
+ * `refused`, values the decoder must refuse given the earlier decisions are masked out.
  *
  * Learning: the rewards of `batch` proposals are collected, then the controller takes one
  * gradient step on −(1/B) Σ_i A_i · Σ_t log π(a_it), with the advantage A_i = (R_i − b)/σ: b an
@@ -29,6 +29,7 @@ import { EveError } from '@eve-bench/device-agent';
 import type { Rng } from '../rng/rng.js';
 import type { Genome, GenomeSpace } from '../space/genome-space.js';
 import type { Point3 } from '../pareto/hypervolume.js';
+import { AdamMoments } from './adam-moments.js';
 import { FrontArchive } from './front-reward.js';
 import { shapedReward } from './shaped-reward.js';
 import { rngFrom, snapshotState, type Scored, type SearchStrategy, type StrategySnapshot } from './search-strategy.js';
@@ -51,19 +52,43 @@ export interface ReinforceOptions {
   /** Uniform random proposals before the controller samples (default 0). */
   warmup?: number;
   /**
+   * After the warm-up, the share of proposals that are uniform random (learned from like the
+   * warm-up's), so that a controller which has converged onto infeasible or dominated genomes
+   * still sees what random search sees (default 0).
+   */
+  explore?: number;
+  /** 'sgd' (default, stateless) or 'adam' (its moments join the snapshot). */
+  optimizer?: 'sgd' | 'adam';
+  /** Gradient steps per collected batch (default 1). */
+  stepsPerBatch?: number;
+  /**
+   * How advantages are scaled: 'moving' (default) divides R − b by a moving average of the
+   * rewards' spread around the baseline; 'batch' centres and scales each batch by its own mean
+   * and standard deviation (the baseline then only tracks the batch means).
+   */
+  advantages?: 'moving' | 'batch';
+  /**
+   * The controller picks a sparsity of mode m ≥ 1 as its step above the same layer's in mode
+   * m − 1 (0: the same) rather than as an absolute choice: "a little sparser than the last mode"
+   * is then one head output in every context, which the controller can learn once.
+   */
+  relativeModes?: boolean;
+  /**
    * A feasible evaluation's objectives, minimised and normalised so that (1, 1, 1) is the
    * reference point (pareto-front.ts `objectives`): with it, the default reward also credits the
    * candidate's hypervolume terms (front-reward.ts).
    */
   front?: (s: Scored) => Point3;
   /**
-   * Values of decision t that cannot run given the decisions before it (e.g. GenomeSpace
-   * `unrunnable` with the runtime's kernels): masked out like the nesting floor, so the controller
-   * neither spends proposals on genomes the decoder must refuse nor learns that a choice is bad
-   * because of a partner it happened to draw with it (int8 is good; int8 with a 1x4 layer cannot
-   * run). A proposal containing one (a warm-up draw, a mutated repeat) is not learned from.
+   * Values of decision t the decoder must refuse given the decisions before it (space/
+   * refused-values.ts: formats the runtime lacks, identical modes, over the memory budget): masked
+   * out like the nesting floor, so the controller neither spends proposals on genomes the decoder
+   * must refuse nor learns that a choice is bad because of a partner it happened to draw with it
+   * (int8 is good; int8 with a 1x4 layer cannot run). Never every allowed value: the decoder then
+   * names what is wrong. A proposal containing a masked value (a warm-up draw, a mutated repeat)
+   * is not learned from.
    */
-  unrunnable?: (actions: readonly number[], t: number) => readonly number[];
+  refused?: (actions: readonly number[], t: number) => readonly number[];
 }
 
 const MAX_ADVANTAGE = 3;
@@ -82,6 +107,7 @@ export class ReinforceStrategy implements SearchStrategy {
   /** Rewarded proposals collected for the next update. */
   private collected: { actions: number[]; reward: number }[] = [];
   private archive = new FrontArchive();
+  private readonly adam: AdamMoments | null;
   private readonly steps: number;
   private readonly k: number;
 
@@ -89,9 +115,10 @@ export class ReinforceStrategy implements SearchStrategy {
   private readonly inputs: number;
 
   constructor(private readonly space: GenomeSpace, private rng: Rng, private readonly o: ReinforceOptions) {
-    const batch = o.batch ?? 1, warmup = o.warmup ?? 0;
-    if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1 && (o.entropyWeight ?? 0) >= 0 && Number.isInteger(batch) && batch >= 1 && Number.isInteger(warmup) && warmup >= 0)) {
-      throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0, baselineDecay in [0, 1), entropyWeight ≥ 0, an integer batch ≥ 1 and an integer warmup ≥ 0');
+    const batch = o.batch ?? 1, warmup = o.warmup ?? 0, steps = o.stepsPerBatch ?? 1;
+    if (!(o.hidden >= 1 && o.learningRate > 0 && o.baselineDecay >= 0 && o.baselineDecay < 1 && (o.entropyWeight ?? 0) >= 0 && Number.isInteger(batch) && batch >= 1 && Number.isInteger(warmup) && warmup >= 0 && Number.isInteger(steps) && steps >= 1 && (o.explore ?? 0) >= 0 && (o.explore ?? 0) <= 1)
+      || !['sgd', 'adam'].includes(o.optimizer ?? 'sgd') || !['moving', 'batch'].includes(o.advantages ?? 'moving')) {
+      throw new EveError('STRATEGY_OPTIONS', 'REINFORCE needs hidden ≥ 1, learningRate > 0, baselineDecay in [0, 1), entropyWeight ≥ 0, integers batch ≥ 1, warmup ≥ 0 and stepsPerBatch ≥ 1, explore in [0, 1], optimizer sgd or adam, advantages moving or batch');
     }
     this.k = Math.max(...space.genes.map((g) => g.size));
     this.steps = space.genes.length;
@@ -106,11 +133,14 @@ export class ReinforceStrategy implements SearchStrategy {
       const scale = n.startsWith('b') ? 0 : Math.sqrt(2 / (r + c));
       return [n, tf.variable(tf.tensor2d(Float32Array.from({ length: r * c }, () => this.rng.normal() * scale), [r, c]))];
     })) as Weights;
+    this.adam = o.optimizer === 'adam' ? new AdamMoments(shapes) : null;
   }
 
   propose(history: readonly Scored[]): Genome {
     const seen = new Set(history.map((h) => this.space.key(h.genome)));
-    const draw = () => (history.length < (this.o.warmup ?? 0) ? this.space.random(this.rng) : this.space.repair(this.sample()));
+    // the exploration draw only when asked for, so that without it the RNG sequence is as before
+    const uniform = history.length < (this.o.warmup ?? 0) || ((this.o.explore ?? 0) > 0 && this.rng.next() < this.o.explore!);
+    const draw = () => (uniform ? this.space.random(this.rng) : this.space.repair(this.sample()));
     let g = draw();
     // a repeat teaches nothing new: resample a few times before accepting it
     for (let i = 0; i < 20 && seen.has(this.space.key(g)); i++) g = draw();
@@ -130,7 +160,7 @@ export class ReinforceStrategy implements SearchStrategy {
     const r = this.o.reward ? this.o.reward(scored, this.bestFeasible) : shapedReward(scored.score, this.bestFeasible, front);
     if (!Number.isFinite(r)) throw new EveError('REWARD_INVALID', `REINFORCE got a non-finite reward ${r}`);
     // the policy cannot sample a masked action: its log-probability would be −∞
-    if (!this.o.unrunnable || actions.every((a, t) => !this.o.unrunnable!(actions, t).includes(a))) this.collected.push({ actions, reward: r });
+    if (actions.every((v, t) => this.allowed(actions, t)[v - this.offset(actions, t)])) this.collected.push({ actions, reward: r });
     if (this.collected.length >= (this.o.batch ?? 1)) this.update(this.collected.splice(0));
   }
 
@@ -144,12 +174,16 @@ export class ReinforceStrategy implements SearchStrategy {
     // spread updated before dividing; it starts at the first non-zero deviation so a first surprise
     // does not scale to 1 / (1 − d); clipped so no single reward can collapse the policy
     this.spread = this.spread === 0 ? dev : d * this.spread + (1 - d) * dev;
-    const advantages = rewards.map((r) => (this.spread > 0 ? Math.max(-MAX_ADVANTAGE, Math.min(MAX_ADVANTAGE, (r - b) / this.spread)) : 0));
+    const std = Math.sqrt(rewards.reduce((a, r) => a + (r - mean) ** 2, 0) / rewards.length);
+    const clip = (a: number) => Math.max(-MAX_ADVANTAGE, Math.min(MAX_ADVANTAGE, a));
+    const advantages = (this.o.advantages ?? 'moving') === 'batch'
+      ? rewards.map((r) => (std > 1e-9 ? clip((r - mean) / std) : 0))
+      : rewards.map((r) => (this.spread > 0 ? clip((r - b) / this.spread) : 0));
     this.baseline = d * b + (1 - d) * mean;
     const beta = this.o.entropyWeight ?? 0;
     if (advantages.every((a) => a === 0) && beta === 0) return;
     const vars = NAMES.map((n) => this.w[n]);
-    tf.tidy(() => {
+    for (let step = 0; step < (this.o.stepsPerBatch ?? 1); step++) tf.tidy(() => {
       const loss = () => {
         let total = tf.scalar(0);
         for (const [i, { actions }] of batch.entries()) {
@@ -159,7 +193,11 @@ export class ReinforceStrategy implements SearchStrategy {
         return tf.div(tf.neg(total), batch.length) as tf.Scalar;
       };
       const { grads } = tf.variableGrads(loss, vars);
-      for (const n of NAMES) this.w[n].assign(tf.sub(this.w[n], tf.mul(this.o.learningRate, grads[this.w[n].name]!)));
+      this.adam?.tick();
+      for (const n of NAMES) {
+        const grad = grads[this.w[n].name]!;
+        this.w[n].assign(tf.sub(this.w[n], this.adam ? this.adam.delta(n, grad, this.o.learningRate) : tf.mul(this.o.learningRate, grad)));
+      }
     });
   }
 
@@ -168,64 +206,81 @@ export class ReinforceStrategy implements SearchStrategy {
     return Math.exp(tf.tidy(() => this.trajectory(this.space.repair(g)).logProb.dataSync()[0]!));
   }
 
-  /** Samples one decision sequence with the seeded RNG from the controller's current policy. */
+  /** Samples one genome with the seeded RNG from the controller's current policy. */
   private sample(): number[] {
-    const actions: number[] = [];
+    const genes: number[] = [];
     tf.tidy(() => {
       let h = tf.zeros([1, this.o.hidden]) as tf.Tensor2D;
+      let prev = this.k;
       for (let t = 0; t < this.steps; t++) {
-        const step = this.step(h, actions, t);
+        const step = this.step(h, prev, genes, t);
         h = step.h;
         const p = step.probs.dataSync();
         let u = this.rng.next();
-        let a = this.k - 1;
+        let a = -1;
         for (let i = 0; i < this.k; i++) { if (p[i]! > 0 && (u -= p[i]!) < 0) { a = i; break; } }
-        if (p[a] === 0) a = this.space.floor(actions, t); // rounding left u past the last allowed choice
-        actions.push(a);
+        if (a < 0 || !step.allowed[a]) a = step.allowed.lastIndexOf(true); // rounding left u past the last allowed choice
+        genes.push(a + this.offset(genes, t));
+        prev = a;
       }
     });
-    return actions;
+    return genes;
   }
 
-  /** Σ log π(a_t) and Σ H(π_t), differentiable, for the given decision sequence (teacher-forced). */
-  private trajectory(actions: number[]): { logProb: tf.Scalar; entropy: tf.Scalar } {
+  /** Σ log π(a_t) and Σ H(π_t), differentiable, for the decisions that make the genome `genes` (teacher-forced). */
+  private trajectory(genes: number[]): { logProb: tf.Scalar; entropy: tf.Scalar } {
     let h = tf.zeros([1, this.o.hidden]) as tf.Tensor2D;
     let logProb = tf.scalar(0);
     let entropy = tf.scalar(0);
+    let prev = this.k;
     for (let t = 0; t < this.steps; t++) {
-      const step = this.step(h, actions, t);
+      const step = this.step(h, prev, genes, t);
       h = step.h;
+      const a = genes[t]! - this.offset(genes, t);
       const logP = tf.log(tf.add(step.probs, 1e-12));
       // a one-hot dot product rather than gather: gather's gradient has no WASM kernel
-      logProb = tf.add(logProb, tf.sum(tf.mul(logP, tf.oneHot(actions[t]!, this.k))));
+      logProb = tf.add(logProb, tf.sum(tf.mul(logP, tf.oneHot(a, this.k))));
       // masked values have p ≈ 0 and add nothing
       entropy = tf.sub(entropy, tf.sum(tf.mul(step.probs, logP)));
+      prev = a;
     }
     return { logProb: logProb as tf.Scalar, entropy: entropy as tf.Scalar };
   }
 
-  /** One GRU step on the previous action and the step index; the softmax masked to the gene's allowed values. */
-  private step(hPrev: tf.Tensor2D, actions: number[], t: number): { h: tf.Tensor2D; probs: tf.Tensor1D } {
+  /** One GRU step on the previous decision (head output; k: none) and the step index; the softmax masked to the allowed outputs. */
+  private step(hPrev: tf.Tensor2D, prev: number, genes: readonly number[], t: number): { h: tf.Tensor2D; probs: tf.Tensor1D; allowed: boolean[] } {
     const w = this.w;
-    const x = tf.concat([tf.oneHot([t === 0 ? this.k : actions[t - 1]!], this.k + 1), tf.oneHot([t], this.steps)], 1).toFloat() as tf.Tensor2D;
+    const x = tf.concat([tf.oneHot([prev], this.k + 1), tf.oneHot([t], this.steps)], 1).toFloat() as tf.Tensor2D;
     const z = tf.sigmoid(tf.add(tf.add(tf.matMul(x, w.wz), tf.matMul(hPrev, w.uz)), w.bz));
     const r = tf.sigmoid(tf.add(tf.add(tf.matMul(x, w.wr), tf.matMul(hPrev, w.ur)), w.br));
     const cand = tf.tanh(tf.add(tf.add(tf.matMul(x, w.wh), tf.matMul(tf.mul(r, hPrev), w.uh)), w.bh));
     const h = tf.add(tf.mul(tf.sub(1, z), hPrev), tf.mul(z, cand)) as tf.Tensor2D;
-    const floor = this.space.floor(actions, t);
-    const size = this.space.genes[t]!.size;
-    const allowed = Array.from({ length: this.k }, (_, i) => i >= floor && i < size);
-    const banned = this.o.unrunnable?.(actions, t) ?? [];
-    // never mask every value: the decoder then names what is wrong
-    if (banned.length > 0 && allowed.some((ok, i) => ok && !banned.includes(i))) for (const i of banned) allowed[i] = false;
+    const allowed = this.allowed(genes, t);
     const mask = tf.tensor1d(allowed.map((ok) => (ok ? 0 : -1e9)));
     const probs = tf.softmax(tf.add(tf.add(tf.matMul(h, w.wo), w.bo).reshape([this.k]), mask)) as tf.Tensor1D;
-    return { h, probs };
+    return { h, probs, allowed };
+  }
+
+  /** Gene t's value minus the head output that picks it: the nesting floor with `relativeModes`, else 0. */
+  private offset(genes: readonly number[], t: number): number {
+    return this.o.relativeModes ? this.space.floor(genes, t) : 0;
+  }
+
+  /** Per head output, whether decision t may take it: gene values from the nesting floor up, less the refused ones. */
+  private allowed(genes: readonly number[], t: number): boolean[] {
+    const floor = this.space.floor(genes, t);
+    const offset = this.offset(genes, t);
+    const size = this.space.genes[t]!.size;
+    const allowed = Array.from({ length: this.k }, (_, i) => i + offset >= floor && i + offset < size);
+    const banned = this.o.refused?.(genes, t) ?? [];
+    // never mask every value: the decoder then names what is wrong
+    if (banned.length > 0 && allowed.some((ok, i) => ok && !banned.includes(i + offset))) for (const v of banned) if (v - offset >= 0) allowed[v - offset] = false;
+    return allowed;
   }
 
   snapshot(): StrategySnapshot {
     const weights = Object.fromEntries(NAMES.map((n) => [n, Array.from(this.w[n].dataSync())]));
-    return { strategy: this.name, version: 1, state: { rng: this.rng.state(), weights, baseline: this.baseline, spread: this.spread, bestFeasible: this.bestFeasible, pending: this.pending, collected: this.collected, archive: this.archive.toJSON() } };
+    return { strategy: this.name, version: 1, state: { rng: this.rng.state(), weights, baseline: this.baseline, spread: this.spread, bestFeasible: this.bestFeasible, pending: this.pending, collected: this.collected, archive: this.archive.toJSON(), ...(this.adam ? { adam: this.adam.toJSON() } : {}) } };
   }
 
   restore(snapshot: StrategySnapshot): void {
@@ -245,6 +300,7 @@ export class ReinforceStrategy implements SearchStrategy {
     }
     const rng = rngFrom(s);
     const archive = FrontArchive.from(s.archive ?? []);
+    if (this.adam) this.adam.restore(s.adam);
     for (const n of NAMES) this.w[n].assign(tf.tensor(weights![n] as number[], this.w[n].shape));
     this.rng = rng;
     this.baseline = s.baseline as number | null;
@@ -258,5 +314,6 @@ export class ReinforceStrategy implements SearchStrategy {
   /** Frees the controller's tensors. */
   dispose(): void {
     for (const n of NAMES) this.w[n].dispose();
+    this.adam?.dispose();
   }
 }

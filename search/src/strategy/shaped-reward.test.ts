@@ -21,6 +21,13 @@ describe('shapedReward', () => {
     }
   });
 
+  it('grades an evaluated package over a device budget as a refusal of that excess, below any accuracy shortfall', () => {
+    const over = (excess: number): Score => ({ feasible: false, violated: 'weight memory: package', value: 0, margin: 0, excess });
+    expect(shapedReward(over(0.02), 1)).toBeCloseTo(shapedReward(refused(0.02), 1), 12);
+    expect(shapedReward(over(0.02), 1)).toBeGreaterThan(shapedReward(over(0.5), 1));
+    expect(shapedReward(over(0.02), 1)).toBeLessThan(shapedReward(short(-60), 1));
+  });
+
   it('bounds refusals to (−1, 0]', () => {
     expect(shapedReward(refused(0), 1)).toBe(0);
     expect(shapedReward(refused(10), 1)).toBeGreaterThan(-1);

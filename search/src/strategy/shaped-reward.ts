@@ -1,7 +1,7 @@
 /**
  * The REINFORCE controller's reward, shaped so that the three kinds of outcome never overlap and
- * each is graded: a candidate the decoder refused (−1, 0], one evaluated but below an accuracy
- * floor or over a device limit (0, 0.9], a feasible one [1, 2]. The raw objective mixes correct
+ * each is graded: a candidate the decoder refused or whose evaluated package broke a device limit
+ * (−1, 0], one evaluated but below an accuracy floor (0, 0.9], a feasible one [1, 2]. The raw objective mixes correct
  * inferences per hour (thousands) with accuracy margins (hundredths of a point), so after one
  * feasible sample every infeasible one looked equally bad; here the controller still climbs
  * toward feasibility, and feasibility always beats getting closer to it.
@@ -27,10 +27,9 @@ export function shapedReward(score: Score, best: number, front?: FrontTerms): nu
     return 1 + (front ? (scalar + front.box + front.share) / 3 : scalar);
   }
   const margin = Math.min(0, score.margin);
-  if (margin <= REJECTED_MARGIN) {
-    // rejectedMargin: −100 · (1 + excess past the budget)
-    const excess = margin / REJECTED_MARGIN - 1;
-    return excess > 0 ? -excess / (1 + excess) : 0;
-  }
+  // past a device budget, whether the decoder saw it (rejectedMargin: −100 · (1 + excess)) or
+  // only the evaluated package showed it (score.excess): graded by how far past, in (−1, 0]
+  const excess = score.excess ?? (margin <= REJECTED_MARGIN ? margin / REJECTED_MARGIN - 1 : undefined);
+  if (excess !== undefined) return excess > 0 ? -excess / (1 + excess) : 0;
   return INFEASIBLE_CEILING * Math.exp(margin / SHORTFALL_SCALE);
 }
