@@ -17,12 +17,15 @@
  * are uniform random, as NSGA-II's first population is, and the controller learns from them as if
  * it had sampled them (off-policy, but its initial policy is close to uniform over each gene's
  * allowed values): it starts its climb from where random search stands rather than from its own
- * initial, biased samples. An optional entropy bonus β · Σ H(π_t) joins the loss.
+ * initial, biased samples; `explore` keeps a share of uniform draws after it. An optional
+ * entropy bonus β · Σ H(π_t) joins the loss. Options measured on the tuning seeds and kept for
+ * experiments (BENCHMARKS.md): Adam, several steps per batch, batch-normalised advantages, and
+ * later modes' sparsities decided as steps above the previous mode's (`relativeModes`).
  *
  * Sampling uses the injected seeded RNG; weights are initialised from it, so a run is
- * reproducible. Plain SGD keeps the optimiser stateless: the weights, the RNG, the baseline, the
- * batch being collected, the front archive and the pending sample are the whole state, which
- * `snapshot` writes as JSON.
+ * reproducible. Plain SGD (the default) keeps the optimiser stateless: the weights, the RNG, the
+ * baseline, the batch being collected, the front archive and the pending sample are the whole
+ * state (with Adam, its moments too), which `snapshot` writes as JSON.
  */
 import * as tf from '@tensorflow/tfjs';
 import { EveError } from '@eve-bench/device-agent';
