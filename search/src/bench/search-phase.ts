@@ -42,7 +42,7 @@ export interface SearchRecipe {
  * where fine-tuning reached 98.7 %, and the winner got 5 epochs where the bench models get 12. Now
  * LeNet-5's first conv and output layer are capped (conv1 at 85 %, as the bench models' sparsest
  * mode; the output at 70 %), the supernet trains 4 epochs, and the winner is pruned with the bench
- * models' recipe (train-models.ts).
+ * models' recipe C (12 epochs; train-models.ts has why the bench models now train 20).
  */
 export const SEARCH_RECIPES: Record<string, SearchRecipe> = {
   'lenet-5': {
