@@ -40,7 +40,7 @@ export interface SearchRecipe {
  * epochs, no caps and 5 fine-tuning epochs LeNet-5's winner lost 0.43 / 1.10 / 1.57 points: its
  * first convolution (150 weights) and 10-way output could go to 95 %, the supernet read 80-89 %
  * where fine-tuning reached 98.7 %, and the winner got 5 epochs where the bench models get 12. Now
- * LeNet-5's first conv and output layer are capped (conv1 at 85 %, as the bench models' sparsest
+ * LeNet-5's first conv and output layer are capped (conv1 at 85 %, as recipe C's sparsest
  * mode; the output at 70 %), the supernet trains 4 epochs, and the winner is pruned with the bench
  * models' recipe C (12 epochs; train-models.ts has why the bench models now train 20).
  */
